@@ -1,0 +1,126 @@
+//! Browsing and searching the catalog.
+
+use crate::domain::{
+    catalog::{CategoryPage, CategorySummary, HomePage, ProductDetail, ProductSummary},
+    paging::Paged,
+    search::{SearchInputError, SearchParams},
+};
+#[cfg(feature = "ssr")]
+use crate::domain::slug::Slug;
+use leptos::prelude::*;
+use leptos::server_fn::{codec::JsonEncoding, error::{FromServerFnError, ServerFnErrorErr}};
+use serde::{Deserialize, Serialize};
+
+/// Everything that can go wrong while browsing; each variant's doc names its HTTP status.
+#[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize, Deserialize)]
+pub enum CatalogError {
+    /// 404
+    #[error("We couldn't find that product. It may have been removed or the address may be mistyped.")]
+    ProductNotFound,
+    /// 404
+    #[error("We couldn't find that category. It may have been renamed or the address may be mistyped.")]
+    CategoryNotFound,
+    /// 400 for the API; the search page shows it beside the field in error.
+    #[error("{0}")]
+    InvalidSearch(SearchInputError),
+    /// 503: the database failed; details go to the log, not to the shopper.
+    #[error("Something went wrong on our side. Please try again in a moment.")]
+    Unavailable,
+    /// The request never reached the store (network down, or a malformed call).
+    #[error("We couldn't reach the store. Check your connection and try again.")]
+    Unreachable(String),
+}
+
+impl CatalogError {
+    pub fn status_code(&self) -> u16 {
+        match self {
+            Self::ProductNotFound | Self::CategoryNotFound => 404,
+            Self::InvalidSearch(_) => 400,
+            Self::Unavailable => 503,
+            Self::Unreachable(_) => 502,
+        }
+    }
+}
+
+impl FromServerFnError for CatalogError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::Unreachable(value.to_string())
+    }
+}
+
+/// The result of a search: the query as understood, and one page of matches.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub params: SearchParams,
+    pub text: String,
+    pub products: Paged<ProductSummary>,
+}
+
+#[server(endpoint = "catalog/home")]
+pub async fn load_home_page() -> Result<HomePage, CatalogError> {
+    use crate::server::catalog_service as service;
+    let db = crate::server::state::db();
+    respond(service::home_page(&db).await)
+}
+
+#[server(endpoint = "catalog/categories")]
+pub async fn list_categories() -> Result<Vec<CategorySummary>, CatalogError> {
+    use crate::server::catalog_service as service;
+    let db = crate::server::state::db();
+    respond(service::categories(&db).await)
+}
+
+#[server(endpoint = "catalog/category")]
+pub async fn load_category_page(
+    slug: String,
+    sort: Option<String>,
+    page: Option<String>,
+) -> Result<CategoryPage, CatalogError> {
+    use crate::domain::{catalog::SortOrder, paging::PageNumber};
+    use crate::server::catalog_service as service;
+    let Ok(slug) = Slug::parse(&slug) else {
+        return respond(Err(CatalogError::CategoryNotFound));
+    };
+    let sort = SortOrder::from_query(sort.as_deref());
+    let page = PageNumber::from_query(page.as_deref());
+    let db = crate::server::state::db();
+    respond(service::category_page(&db, &slug, sort, page).await)
+}
+
+#[server(endpoint = "catalog/product")]
+pub async fn load_product(slug: String) -> Result<ProductDetail, CatalogError> {
+    use crate::server::catalog_service as service;
+    let Ok(slug) = Slug::parse(&slug) else {
+        return respond(Err(CatalogError::ProductNotFound));
+    };
+    let db = crate::server::state::db();
+    respond(service::product(&db, &slug).await)
+}
+
+#[server(endpoint = "catalog/search")]
+pub async fn search_catalog(params: SearchParams) -> Result<SearchResults, CatalogError> {
+    use crate::server::catalog_service as service;
+    let query = match params.parse() {
+        Ok(query) => query,
+        Err(invalid) => return respond(Err(CatalogError::InvalidSearch(invalid))),
+    };
+    let db = crate::server::state::db();
+    let products = service::search(&db, &query).await;
+    respond(products.map(|products| SearchResults { text: query.text.clone(), params, products }))
+}
+
+/// Sets the response status from the error, once for every catalog server function, so a
+/// missing product is a real 404 both for the API and for the server-rendered page.
+#[cfg(feature = "ssr")]
+fn respond<T>(result: Result<T, CatalogError>) -> Result<T, CatalogError> {
+    if let Err(error) = &result {
+        if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+            let status = http::StatusCode::from_u16(error.status_code())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+            options.set_status(status);
+        }
+    }
+    result
+}

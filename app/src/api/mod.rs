@@ -1,0 +1,4 @@
+//! Server functions, by capability. Each returns its capability's own typed error.
+
+pub mod catalog;
+pub mod site;

@@ -1,0 +1,27 @@
+//! Facts about the store itself that every page shows.
+
+use crate::domain::operator::Operator;
+use leptos::prelude::*;
+use leptos::server_fn::{codec::JsonEncoding, error::{FromServerFnError, ServerFnErrorErr}};
+use serde::{Deserialize, Serialize};
+
+/// Reading the store's own configuration cannot fail; only the call to the store can.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum SiteError {
+    #[error("We couldn't reach the store. Check your connection and try again.")]
+    Unreachable(String),
+}
+
+impl FromServerFnError for SiteError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::Unreachable(value.to_string())
+    }
+}
+
+/// The operator's identity for the footer and the policy page (P01).
+#[server(endpoint = "site/operator")]
+pub async fn load_operator() -> Result<Operator, SiteError> {
+    Ok(crate::server::state::app_state().operator.clone())
+}

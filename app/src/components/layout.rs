@@ -1,0 +1,73 @@
+//! The header and footer around every page.
+
+use crate::api::site::load_operator;
+use crate::domain::operator::Operator;
+use leptos::prelude::*;
+
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    view! {
+        <header class="site-header">
+            <div class="site-header__inner">
+                <a class="site-header__logo" href="/" aria-label="SOP Store home">
+                    <span class="logo-mark" aria-hidden="true">"S"</span>
+                    <span class="logo-text">"SOP Store"</span>
+                </a>
+                <form class="site-search" role="search" method="get" action="/search">
+                    <label class="visually-hidden" for="site-search-q">"Search the store"</label>
+                    <input id="site-search-q" name="q" type="search" placeholder="Search products" autocomplete="off"/>
+                    <button type="submit" class="button button--secondary">"Search"</button>
+                </form>
+                <nav class="site-header__nav" aria-label="Your account">
+                    <a href="/account">"Account"</a>
+                    <a href="/basket">"Basket"</a>
+                </nav>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+pub fn SiteFooter() -> impl IntoView {
+    let operator = OnceResource::new(load_operator());
+    view! {
+        <footer class="site-footer">
+            <div class="site-footer__inner">
+                <section class="site-footer__section" aria-labelledby="footer-newsletter">
+                    <h2 id="footer-newsletter">"Newsletter"</h2>
+                    <p>"Our newsletter sign-up opens soon. We will only ever write to you if you ask us to."</p>
+                </section>
+                <nav class="site-footer__section" aria-labelledby="footer-help">
+                    <h2 id="footer-help">"Your privacy"</h2>
+                    <ul>
+                        <li><a href="/privacy">"Privacy & cookies policy"</a></li>
+                        <li><a href="/privacy#contact">"Contact our Data Protection Coordinator"</a></li>
+                    </ul>
+                </nav>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        operator.await.ok().map(|operator| view! { <OperatorIdentity operator/> })
+                    })}
+                </Suspense>
+            </div>
+        </footer>
+    }
+}
+
+/// Who runs the store (P01), in the words of the policy.
+#[component]
+pub fn OperatorIdentity(operator: Operator) -> impl IntoView {
+    let website = operator.website_url();
+    view! {
+        <section class="site-footer__section operator" aria-labelledby="footer-operator">
+            <h2 id="footer-operator">"Who we are"</h2>
+            <p>
+                <span data-operator="store">{operator.store_name}</span>" is operated by "
+                <span data-operator="company">{operator.company_name}</span>". Company number "
+                <span data-operator="number">{operator.company_number}</span>". Registered office: "
+                <span data-operator="office">{operator.registered_office}</span>". Website: "
+                <a data-operator="website" href=website rel="external">{operator.website}</a>"."
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,9 @@
+//! One module per page of the store.
+
+pub mod category;
+pub mod home;
+pub mod not_found;
+pub mod placeholders;
+pub mod privacy;
+pub mod product;
+pub mod search;

@@ -1,0 +1,52 @@
+//! The privacy & cookies policy page: who we are and how to reach us (P01, P03).
+//! The rest of the policy (collected data, purposes, cookies) is added with the features it
+//! describes, so the page never promises what the code does not yet keep.
+
+use crate::api::site::load_operator;
+use crate::components::notice::ErrorNotice;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn PrivacyPolicyPage() -> impl IntoView {
+    let operator = OnceResource::new(load_operator());
+    view! {
+        <Title text="Privacy & cookies policy"/>
+        <article class="policy">
+            <h1>"Privacy & cookies policy"</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match operator.await {
+                        Ok(operator) => {
+                            let website = operator.website_url();
+                            view! {
+                                <section id="who-we-are" aria-labelledby="who-we-are-heading">
+                                    <h2 id="who-we-are-heading">"Who we are"</h2>
+                                    <p>
+                                        {operator.store_name.clone()}" is operated by "{operator.company_name.clone()}
+                                        ". Our company number is "{operator.company_number.clone()}
+                                        ". Our registered office is at "{operator.registered_office.clone()}
+                                        ". Our website address is "<a href=website rel="external">{operator.website.clone()}</a>"."
+                                    </p>
+                                </section>
+                                <section id="contact" aria-labelledby="contact-heading">
+                                    <h2 id="contact-heading">"Contact our Data Protection Coordinator"</h2>
+                                    <p>"If you have any questions about this policy or the ways in which we use your personal information, please contact:"</p>
+                                    <dl class="contact-details">
+                                        <dt>"Post"</dt><dd data-dpc="post">{operator.data_protection.postal_address.clone()}</dd>
+                                        <dt>"Telephone"</dt><dd data-dpc="phone">{operator.data_protection.phone.clone()}</dd>
+                                        <dt>"E-mail"</dt>
+                                        <dd data-dpc="email">
+                                            <a href=format!("mailto:{}", operator.data_protection.email)>{operator.data_protection.email.clone()}</a>
+                                        </dd>
+                                    </dl>
+                                </section>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorNotice title="The policy could not be shown" message=error.to_string()/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </article>
+    }
+}

@@ -1,0 +1,206 @@
+//! Search with filters. A plain GET form without JavaScript; hydrated, results follow the
+//! shopper's typing without a full reload (the address bar keeps the search shareable).
+
+use crate::api::catalog::{list_categories, search_catalog, CatalogError, SearchResults};
+use crate::components::{
+    notice::{ErrorNotice, ErrorSummary},
+    pagination::Pagination,
+    product_card::ProductGrid,
+};
+use crate::domain::{catalog::SortOrder, search::SearchParams};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{
+    hooks::{use_navigate, use_query_map},
+    NavigateOptions,
+};
+use std::time::Duration;
+
+/// How long typing must pause before the results follow.
+const TYPING_PAUSE: Duration = Duration::from_millis(250);
+
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    let query = use_query_map();
+    let results = Resource::new(
+        move || {
+            let query = query.get();
+            SearchParams {
+                q: query.get("q"),
+                category: query.get("category"),
+                min: query.get("min"),
+                max: query.get("max"),
+                sort: query.get("sort"),
+                page: query.get("page"),
+            }
+        },
+        search_catalog,
+    );
+    let categories = OnceResource::new(list_categories());
+
+    let initial = query.get_untracked();
+    let field = |name: &str| RwSignal::new(initial.get(name).unwrap_or_default());
+    let (q, category, min, max, sort) = (field("q"), field("category"), field("min"), field("max"), field("sort"));
+
+    let navigate = use_navigate();
+    let apply = move || {
+        let params = SearchParams {
+            q: Some(q.get_untracked()),
+            category: Some(category.get_untracked()),
+            min: Some(min.get_untracked()),
+            max: Some(max.get_untracked()),
+            sort: Some(sort.get_untracked()),
+            page: None,
+        };
+        navigate(&params.href(None, None), NavigateOptions { replace: true, scroll: false, ..Default::default() });
+    };
+    let pending_typing = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
+    let apply_after_typing = {
+        let apply = apply.clone();
+        move || {
+            if let Some(handle) = pending_typing.get_value() {
+                handle.clear();
+            }
+            let apply = apply.clone();
+            pending_typing.set_value(set_timeout_with_handle(apply, TYPING_PAUSE).ok());
+        }
+    };
+    let on_submit = {
+        let apply = apply.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            apply();
+        }
+    };
+    let apply_on_change = move |_: leptos::ev::Event| apply();
+    let (on_min_change, on_max_change, on_sort_change) =
+        (apply_on_change.clone(), apply_on_change.clone(), apply_on_change.clone());
+
+    view! {
+        <Title text="Search"/>
+        <h1>"Search the store"</h1>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match results.await {
+                    Err(CatalogError::InvalidSearch(invalid)) => {
+                        Some(view! { <ErrorSummary errors=vec![(invalid.to_string(), invalid.field_id())]/> })
+                    }
+                    _ => None,
+                }
+            })}
+        </Transition>
+        <form class="search-form" method="get" action="/search" on:submit=on_submit>
+            <div class="field field--wide">
+                <label for="search-q">"Search for"</label>
+                <span class="hint" id="search-q-hint">"Words in a product's name or description"</span>
+                <FieldError results field="search-q"/>
+                <input
+                    id="search-q"
+                    name="q"
+                    type="search"
+                    autocomplete="off"
+                    aria-describedby="search-q-hint"
+                    bind:value=q
+                    on:input=move |_| apply_after_typing()
+                />
+            </div>
+            <Suspense fallback=|| ()>
+                {move || {
+                let apply_on_change = apply_on_change.clone();
+                Suspend::new(async move {
+                    let options = categories.await.unwrap_or_default();
+                    view! {
+                        <div class="field">
+                            <label for="search-category">"Category"</label>
+                            <FieldError results field="search-category"/>
+                            <select id="search-category" name="category" bind:value=category on:change=apply_on_change>
+                                <option value="">"All categories"</option>
+                                {options
+                                    .into_iter()
+                                    .map(|c| {
+                                        let selected = category.get_untracked() == c.slug;
+                                        view! { <option value=c.slug selected=selected>{c.name}</option> }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </div>
+                    }
+                })}}
+            </Suspense>
+            <div class="field field--price">
+                <label for="search-min">"Lowest price (£)"</label>
+                <FieldError results field="search-min"/>
+                <input id="search-min" name="min" type="text" inputmode="decimal" size="7" bind:value=min on:change=on_min_change/>
+            </div>
+            <div class="field field--price">
+                <label for="search-max">"Highest price (£)"</label>
+                <FieldError results field="search-max"/>
+                <input id="search-max" name="max" type="text" inputmode="decimal" size="7" bind:value=max on:change=on_max_change/>
+            </div>
+            <div class="field">
+                <label for="search-sort">"Sort by"</label>
+                <select id="search-sort" name="sort" bind:value=sort on:change=on_sort_change>
+                    {SortOrder::ALL
+                        .into_iter()
+                        .map(|option| {
+                            let selected = SortOrder::from_query(Some(&sort.get_untracked())) == option;
+                            view! { <option value=option.as_query() selected=selected>{option.label(true)}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button">"Search"</button>
+        </form>
+        <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
+            {move || Suspend::new(async move {
+                match results.await {
+                    Ok(found) => view! { <SearchResultsView found/> }.into_any(),
+                    Err(CatalogError::InvalidSearch(_)) => ().into_any(),
+                    Err(error) => view! { <ErrorNotice title="Search is not working right now" message=error.to_string()/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The message beside a field in error, if the last search was refused because of it.
+#[component]
+fn FieldError(results: Resource<Result<SearchResults, CatalogError>>, field: &'static str) -> impl IntoView {
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match results.await {
+                    Err(CatalogError::InvalidSearch(invalid)) if invalid.field_id() == field => {
+                        Some(view! { <p class="field-error" id=format!("{field}-error")><span class="visually-hidden">"Error: "</span>{invalid.to_string()}</p> })
+                    }
+                    _ => None,
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn SearchResultsView(found: SearchResults) -> impl IntoView {
+    let SearchResults { params, text, products } = found;
+    let heading = if text.is_empty() { "All products".to_owned() } else { format!("Results for “{text}”") };
+    let count = match products.total {
+        0 => "No products match your search".to_owned(),
+        1 => "1 product found".to_owned(),
+        n => format!("{n} products found"),
+    };
+    let total_pages = products.total_pages();
+    let page = products.page;
+    let empty = products.items.is_empty();
+    view! {
+        <section class="search-results" aria-labelledby="results-heading">
+            <h2 id="results-heading">{heading}</h2>
+            <p class="search-results__count" role="status">{count}</p>
+            {empty.then(|| view! {
+                <p class="search-results__hint">"Try fewer or different words, another category or a wider price range."</p>
+            })}
+            <ProductGrid products=products.items label="Search results"/>
+            <Pagination page total_pages href_for=move |n| params.href(Some(n), None)/>
+        </section>
+    }
+}

@@ -1,0 +1,4 @@
+//! sea-orm entities, one per table. The schema itself lives in the `migrations` crate.
+
+pub mod category;
+pub mod product;

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Starts the release server for the browser tests with a fresh SQLite database and demo data.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+target="${CARGO_TARGET_DIR:-$root/target}"
+data="$here/.e2e-data"
+rm -rf "$data"
+mkdir -p "$data"
+export DATABASE_URL="sqlite://$data/store.db"
+export SECRET_KEY_FILE="$data/secret.key"
+export DEMO_DATA=true
+export LEPTOS_SITE_ROOT="$root/target/site"
+exec "${SOP_SERVER_BIN:-$target/release/server}" serve

@@ -1,0 +1,14 @@
+//! The schema, one migration per file, applied in order on start and by `server migrate`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261130_000001_create_catalog;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261130_000001_create_catalog::Migration)]
+    }
+}

@@ -1,0 +1,330 @@
+//! The store's configuration: one typed struct, read once from the environment (and an
+//! optional `.env` file) at start-up. Invalid values stop start-up with the variable's name.
+
+use app::domain::operator::{DataProtectionContact, Operator};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use rand::RngCore;
+use std::{
+    fmt,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/sop-store.db";
+pub const DEFAULT_SECRET_KEY_FILE: &str = "data/secret.key";
+/// Bytes of a secret key; shorter keys are refused.
+pub const SECRET_KEY_BYTES: usize = 32;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub listen_addr: SocketAddr,
+    pub database: DatabaseConfig,
+    pub site: SiteConfig,
+    pub operator: Operator,
+    pub secret_key: SecretSource,
+    /// Load the demo catalog into an empty database on start.
+    pub demo_data: bool,
+    pub log_filter: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DatabaseConfig {
+    pub url: String,
+    pub kind: DatabaseKind,
+    pub max_connections: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DatabaseKind {
+    Sqlite,
+    Postgres,
+}
+
+/// Where cargo-leptos put the built wasm, JS, CSS and public files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteConfig {
+    pub root: PathBuf,
+    pub pkg_dir: String,
+    pub output_name: String,
+}
+
+/// The key that signs tokens and salts hashes: given inline, or kept in a file that is
+/// created with a fresh random key on first run.
+#[derive(Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    Inline(SecretKey),
+    File(PathBuf),
+}
+
+impl fmt::Debug for SecretSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Inline(_) => f.write_str("Inline(<redacted>)"),
+            Self::File(path) => f.debug_tuple("File").field(path).finish(),
+        }
+    }
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretKey(Vec<u8>);
+
+impl SecretKey {
+    pub fn parse(encoded: &str) -> Result<Self, String> {
+        let bytes = URL_SAFE_NO_PAD
+            .decode(encoded.trim().trim_end_matches('='))
+            .map_err(|_| "must be base64url text (letters, digits, - and _)".to_owned())?;
+        if bytes.len() < SECRET_KEY_BYTES {
+            return Err(format!("must decode to at least {SECRET_KEY_BYTES} bytes, found {}", bytes.len()));
+        }
+        Ok(Self(bytes))
+    }
+
+    pub fn generate() -> Self {
+        let mut bytes = vec![0u8; SECRET_KEY_BYTES];
+        rand::rng().fill_bytes(&mut bytes);
+        Self(bytes)
+    }
+
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(&self.0)
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretKey(<redacted>)")
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("{var} is invalid: {problem} (found {value:?})")]
+    Invalid { var: &'static str, value: String, problem: String },
+    #[error("the secret key file {path} could not be used: {problem}")]
+    SecretFile { path: PathBuf, problem: String },
+}
+
+fn invalid(var: &'static str, value: &str, problem: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid { var, value: value.to_owned(), problem: problem.into() }
+}
+
+impl Config {
+    /// Reads `.env` (if present) and then the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        // A missing .env is normal; a malformed one is reported by name.
+        if let Err(error) = dotenvy::dotenv() {
+            if !error.not_found() {
+                return Err(invalid(".env", "", error.to_string()));
+            }
+        }
+        Self::from_lookup(|var| std::env::var(var).ok())
+    }
+
+    /// Builds the configuration from any variable lookup, so tests need no process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |var: &str| lookup(var).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let text = |var: &str, default: &str| get(var).unwrap_or_else(|| default.to_owned());
+
+        // cargo-leptos passes the address from Cargo.toml as LEPTOS_SITE_ADDR.
+        let (addr_var, addr) = match (get("LISTEN_ADDR"), get("LEPTOS_SITE_ADDR")) {
+            (Some(addr), _) => ("LISTEN_ADDR", addr),
+            (None, Some(addr)) => ("LEPTOS_SITE_ADDR", addr),
+            (None, None) => ("LISTEN_ADDR", "127.0.0.1:3000".to_owned()),
+        };
+        let listen_addr = addr
+            .parse()
+            .map_err(|_| invalid(if addr_var == "LISTEN_ADDR" { "LISTEN_ADDR" } else { "LEPTOS_SITE_ADDR" }, &addr, "expected an address and port such as 127.0.0.1:3000"))?;
+
+        let url = text("DATABASE_URL", DEFAULT_DATABASE_URL);
+        let kind = if url.starts_with("sqlite:") {
+            DatabaseKind::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            DatabaseKind::Postgres
+        } else {
+            return Err(invalid("DATABASE_URL", &url, "expected sqlite://PATH or postgres://USER@HOST/DATABASE"));
+        };
+        let max_connections = match get("DATABASE_MAX_CONNECTIONS") {
+            None => 8,
+            Some(raw) => raw
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=200).contains(n))
+                .ok_or_else(|| invalid("DATABASE_MAX_CONNECTIONS", &raw, "expected a whole number from 1 to 200"))?,
+        };
+
+        let demo_data = match get("DEMO_DATA").as_deref() {
+            None => true,
+            Some(raw) => parse_bool(raw).ok_or_else(|| invalid("DEMO_DATA", raw, "expected true or false"))?,
+        };
+
+        let secret_key = match get("SECRET_KEY") {
+            Some(raw) => SecretSource::Inline(SecretKey::parse(&raw).map_err(|problem| invalid("SECRET_KEY", "<hidden>", problem))?),
+            None => SecretSource::File(PathBuf::from(text("SECRET_KEY_FILE", DEFAULT_SECRET_KEY_FILE))),
+        };
+
+        let defaults = Operator::sop_international();
+        let dpc = defaults.data_protection.clone();
+        let operator = Operator {
+            store_name: text("OPERATOR_STORE_NAME", &defaults.store_name),
+            company_name: text("OPERATOR_COMPANY_NAME", &defaults.company_name),
+            company_number: text("OPERATOR_COMPANY_NUMBER", &defaults.company_number),
+            registered_office: text("OPERATOR_REGISTERED_OFFICE", &defaults.registered_office),
+            website: text("OPERATOR_WEBSITE", &defaults.website),
+            data_protection: DataProtectionContact {
+                postal_address: text("DPC_POSTAL_ADDRESS", &dpc.postal_address),
+                phone: text("DPC_PHONE", &dpc.phone),
+                email: text("DPC_EMAIL", &dpc.email),
+            },
+        };
+        if !operator.data_protection.email.contains('@') {
+            return Err(invalid("DPC_EMAIL", &operator.data_protection.email, "expected an e-mail address"));
+        }
+
+        Ok(Self {
+            listen_addr,
+            database: DatabaseConfig { url, kind, max_connections },
+            site: SiteConfig {
+                root: PathBuf::from(text("LEPTOS_SITE_ROOT", "target/site")),
+                pkg_dir: text("LEPTOS_SITE_PKG_DIR", "pkg"),
+                output_name: text("LEPTOS_OUTPUT_NAME", "sop-store"),
+            },
+            operator,
+            secret_key,
+            demo_data,
+            log_filter: text("RUST_LOG", "info,sqlx=warn,sea_orm=warn"),
+        })
+    }
+}
+
+fn parse_bool(raw: &str) -> Option<bool> {
+    match raw.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// Returns the configured key, or reads the key file, creating it with a fresh key
+/// (readable by the owner only) when it does not exist yet.
+pub fn load_or_create_secret(source: &SecretSource) -> Result<SecretKey, ConfigError> {
+    let path = match source {
+        SecretSource::Inline(key) => return Ok(key.clone()),
+        SecretSource::File(path) => path,
+    };
+    let fail = |problem: String| ConfigError::SecretFile { path: path.clone(), problem };
+    match std::fs::read_to_string(path) {
+        Ok(text) => SecretKey::parse(&text).map_err(fail),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let key = SecretKey::generate();
+            write_new_secret(path, &key).map_err(|e| fail(e.to_string()))?;
+            Ok(key)
+        }
+        Err(error) => Err(fail(error.to_string())),
+    }
+}
+
+fn write_new_secret(path: &Path, key: &SecretKey) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(key.encode().as_bytes())?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| vars.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_just_work() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.listen_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.database.url, DEFAULT_DATABASE_URL);
+        assert_eq!(config.database.kind, DatabaseKind::Sqlite);
+        assert!(config.demo_data);
+        assert_eq!(config.operator, Operator::sop_international());
+        assert_eq!(config.secret_key, SecretSource::File(DEFAULT_SECRET_KEY_FILE.into()));
+    }
+
+    #[test]
+    fn listen_addr_wins_over_the_cargo_leptos_address() {
+        let c = config(&[("LEPTOS_SITE_ADDR", "127.0.0.1:4000"), ("LISTEN_ADDR", "0.0.0.0:8080")]).unwrap();
+        assert_eq!(c.listen_addr.to_string(), "0.0.0.0:8080");
+        let c = config(&[("LEPTOS_SITE_ADDR", "127.0.0.1:4000")]).unwrap();
+        assert_eq!(c.listen_addr.to_string(), "127.0.0.1:4000");
+    }
+
+    #[test]
+    fn invalid_values_name_the_variable() {
+        let error = config(&[("LISTEN_ADDR", "localhost")]).unwrap_err();
+        assert!(error.to_string().starts_with("LISTEN_ADDR is invalid"), "{error}");
+        let error = config(&[("DATABASE_URL", "mysql://x")]).unwrap_err();
+        assert!(error.to_string().starts_with("DATABASE_URL is invalid"), "{error}");
+        let error = config(&[("DATABASE_MAX_CONNECTIONS", "0")]).unwrap_err();
+        assert!(error.to_string().starts_with("DATABASE_MAX_CONNECTIONS is invalid"), "{error}");
+        let error = config(&[("DEMO_DATA", "maybe")]).unwrap_err();
+        assert!(error.to_string().starts_with("DEMO_DATA is invalid"), "{error}");
+        let error = config(&[("DPC_EMAIL", "nobody")]).unwrap_err();
+        assert!(error.to_string().starts_with("DPC_EMAIL is invalid"), "{error}");
+    }
+
+    #[test]
+    fn a_short_or_garbled_secret_is_refused_without_echoing_it() {
+        let error = config(&[("SECRET_KEY", "c2hvcnQ")]).unwrap_err();
+        assert!(error.to_string().contains("at least 32 bytes"), "{error}");
+        assert!(!error.to_string().contains("c2hvcnQ"));
+        let error = config(&[("SECRET_KEY", "not base64 !!")]).unwrap_err();
+        assert!(error.to_string().starts_with("SECRET_KEY is invalid"));
+    }
+
+    #[test]
+    fn postgres_urls_are_recognised() {
+        let c = config(&[("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")]).unwrap();
+        assert_eq!(c.database.kind, DatabaseKind::Postgres);
+    }
+
+    #[test]
+    fn operator_details_can_be_configured() {
+        let c = config(&[("OPERATOR_COMPANY_NAME", "Example Ltd"), ("DPC_PHONE", "0100 000 000")]).unwrap();
+        assert_eq!(c.operator.company_name, "Example Ltd");
+        assert_eq!(c.operator.data_protection.phone, "0100 000 000");
+        assert_eq!(c.operator.company_number, "1865316");
+    }
+
+    #[test]
+    fn a_secret_file_is_created_once_and_then_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/secret.key");
+        let source = SecretSource::File(path.clone());
+        let first = load_or_create_secret(&source).unwrap();
+        let second = load_or_create_secret(&source).unwrap();
+        assert_eq!(first, second);
+        assert_eq!(first.as_bytes().len(), SECRET_KEY_BYTES);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        std::fs::write(&path, "garbage").unwrap();
+        assert!(matches!(load_or_create_secret(&source), Err(ConfigError::SecretFile { .. })));
+    }
+}

@@ -1,0 +1,8 @@
+//! The sop-store server: configuration, database, HTTP wiring and the admin subcommands.
+
+pub mod assets;
+pub mod config;
+pub mod database;
+pub mod media;
+pub mod security;
+pub mod startup;

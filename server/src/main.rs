@@ -1,0 +1,71 @@
+//! `server`: runs the store, or one of its administrative tasks.
+
+use clap::{Parser, Subcommand};
+use sop_server::{
+    config::Config,
+    database,
+    startup::{shutdown_signal, Application},
+};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "server", about = "sop-store: an online store that keeps its privacy promises")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the store (the default).
+    Serve,
+    /// Bring the database schema up to date, then exit.
+    Migrate,
+    /// Load the demo catalog into an empty database, then exit.
+    SeedDemo,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("sop-store cannot start: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(&config.log_filter))
+        .init();
+    match run(cli.command.unwrap_or(Command::Serve), config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("sop-store: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> Result<(), String> {
+    match command {
+        Command::Serve => {
+            let app = Application::build(config).await.map_err(|e| e.to_string())?;
+            println!("sop-store is listening on http://{}", app.local_addr());
+            app.run_until(shutdown_signal()).await.map_err(|e| e.to_string())
+        }
+        Command::Migrate => {
+            let db = database::connect(&config.database).await.map_err(|e| e.to_string())?;
+            database::migrate(&db).await.map_err(|e| e.to_string())?;
+            println!("The database schema is up to date ({}).", database::redacted(&config.database.url));
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let db = database::connect(&config.database).await.map_err(|e| e.to_string())?;
+            database::migrate(&db).await.map_err(|e| e.to_string())?;
+            let outcome = app::server::demo_data::seed_demo_catalog(&db).await.map_err(|e| e.to_string())?;
+            println!("{outcome:?}");
+            Ok(())
+        }
+    }
+}

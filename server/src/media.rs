@@ -1,0 +1,24 @@
+//! Product pictures, drawn on request from the catalog (see `app::domain::product_art`).
+
+use app::server::{catalog_service, state::AppState};
+use app::domain::slug::Slug;
+use axum::{
+    extract::{Path, State},
+    response::{IntoResponse, Response},
+};
+use http::{header, StatusCode};
+
+pub async fn product_image(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let Some(slug) = file.strip_suffix(".svg").and_then(|s| Slug::parse(s).ok()) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match catalog_service::product_image_svg(&state.db, &slug).await {
+        Ok(Some(svg)) => (
+            [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
+            svg,
+        )
+            .into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
+}

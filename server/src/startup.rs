@@ -1,0 +1,134 @@
+//! Builds the running store from its configuration: database, state, routes, listener.
+
+use crate::{
+    assets, config::{self, Config, ConfigError}, database::{self, DatabaseError}, media, security,
+};
+use app::server::{demo_data, state::AppState};
+use app::{shell, App};
+use axum::{middleware, routing::get, Router};
+use leptos::{config::Env, nonce::Nonce, prelude::*};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::{future::Future, net::SocketAddr};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Database(#[from] DatabaseError),
+    #[error("could not load the demo catalog: {0}")]
+    DemoData(sea_orm::DbErr),
+    #[error("could not listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+}
+
+/// A store that is ready to serve: migrated, seeded if asked, and bound to its address.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        // Created on first run if absent, so later features always find a key.
+        config::load_or_create_secret(&config.secret_key)?;
+        let db = database::connect(&config.database).await?;
+        database::migrate(&db).await?;
+        if config.demo_data {
+            let outcome = demo_data::seed_demo_catalog(&db).await.map_err(StartupError::DemoData)?;
+            tracing::info!(?outcome, "demo catalog");
+        }
+        let listener = TcpListener::bind(config.listen_addr)
+            .await
+            .map_err(|source| StartupError::Bind { addr: config.listen_addr, source })?;
+        let local_addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: config.listen_addr, source })?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name(config.site.output_name.clone())
+            .site_root(config.site.root.display().to_string())
+            .site_pkg_dir(config.site.pkg_dir.clone())
+            .site_addr(local_addr)
+            .env(Env::PROD)
+            .hash_files(assets::hashed_assets_present("hash.txt"))
+            .build();
+        let state = AppState { leptos_options, db, operator: config.operator.clone() };
+        Ok(Self { listener, router: build_router(state.clone()), state })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().unwrap_or_else(|_| self.state.leptos_options.site_addr)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then lets requests in flight finish.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
+    }
+}
+
+/// Gives every render and server function the state and this request's CSP nonce.
+fn leptos_context(state: AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    move || {
+        provide_context(state.clone());
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            if let Some(security::CspNonce(nonce)) = parts.extensions.get::<security::CspNonce>() {
+                provide_context(Nonce::from_value(nonce.clone()));
+            }
+        }
+    }
+}
+
+pub fn build_router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let context = leptos_context(state.clone());
+    let shell_options = options.clone();
+    let not_found = leptos_axum::render_app_to_stream_with_context(context.clone(), move || shell(shell_options.clone()));
+    let router = Router::new()
+        .route("/media/products/{file}", get(media::product_image))
+        .leptos_routes_with_context(&state, routes, context, {
+            let options = options.clone();
+            move || shell(options.clone())
+        });
+    let router = assets::serve_static(
+        router,
+        std::path::Path::new(&*options.site_root),
+        &options.site_pkg_dir,
+        options.hash_files,
+        not_found,
+    );
+    router
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(security::security_headers))
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,179 @@
+//! Test helpers: each test gets the real application on a random port with its own fresh
+//! database (SQLite in a temporary folder, or a new PostgreSQL database) and site folder.
+#![allow(dead_code)]
+
+use sea_orm::{ConnectionTrait, Database};
+use sop_server::{config::Config, startup::Application};
+use std::{
+    collections::HashMap,
+    path::PathBuf,
+    sync::atomic::{AtomicU32, Ordering},
+};
+
+/// The PostgreSQL server the test command found reachable, as an admin URL (for example
+/// `postgres://postgres@127.0.0.1:5432/test`). Unset: the PostgreSQL variants are skipped.
+pub const POSTGRES_ADMIN_URL_VAR: &str = "SOP_TEST_POSTGRES_URL";
+
+pub enum TestDb {
+    Sqlite { url: String },
+    Postgres { url: String, admin_url: String, name: String },
+}
+
+static NEXT_DB: AtomicU32 = AtomicU32::new(0);
+
+impl TestDb {
+    pub fn sqlite(dir: &tempfile::TempDir) -> Self {
+        Self::Sqlite { url: format!("sqlite://{}/store.db", dir.path().display()) }
+    }
+
+    /// A fresh, empty PostgreSQL database, or None (with a notice) when none is configured.
+    pub async fn postgres() -> Option<Self> {
+        let Ok(admin_url) = std::env::var(POSTGRES_ADMIN_URL_VAR) else {
+            eprintln!("SKIPPED (PostgreSQL): {POSTGRES_ADMIN_URL_VAR} is not set; the test command sets it when PostgreSQL is reachable");
+            return None;
+        };
+        let name = format!(
+            "sop_test_{}_{}_{}",
+            std::process::id(),
+            NEXT_DB.fetch_add(1, Ordering::Relaxed),
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+        );
+        let admin = Database::connect(&admin_url).await.expect("PostgreSQL was announced reachable");
+        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+        admin.close().await.ok();
+        let base = admin_url.rsplit_once('/').map(|(base, _)| base.to_owned()).unwrap_or(admin_url.clone());
+        Some(Self::Postgres { url: format!("{base}/{name}"), admin_url, name })
+    }
+
+    pub fn url(&self) -> &str {
+        match self {
+            Self::Sqlite { url } | Self::Postgres { url, .. } => url,
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Self::Postgres { admin_url, name, .. } = self {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            // Drop runs outside async; a short-lived runtime on its own thread removes the database.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+                runtime.block_on(async {
+                    if let Ok(admin) = Database::connect(&admin_url).await {
+                        let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                    }
+                });
+                Ok::<_, std::io::Error>(())
+            })
+            .join();
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+    pub site_root: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+pub fn base_vars(db_url: &str, dir: &tempfile::TempDir) -> HashMap<String, String> {
+    let site_root = dir.path().join("site");
+    [
+        ("LISTEN_ADDR", "127.0.0.1:0".to_owned()),
+        ("DATABASE_URL", db_url.to_owned()),
+        ("DATABASE_MAX_CONNECTIONS", "4".to_owned()),
+        ("SECRET_KEY_FILE", dir.path().join("secret.key").display().to_string()),
+        ("LEPTOS_SITE_ROOT", site_root.display().to_string()),
+        ("DEMO_DATA", "true".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+/// Which database a test runs against.
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Starts the store; None when the backend is PostgreSQL and none is configured.
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, &[]).await
+}
+
+pub async fn spawn_app_with(backend: Backend, overrides: &[(&str, &str)]) -> Option<TestApp> {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let db = match backend {
+        Backend::Sqlite => TestDb::sqlite(&dir),
+        Backend::Postgres => TestDb::postgres().await?,
+    };
+    let mut vars = base_vars(db.url(), &dir);
+    for (key, value) in overrides {
+        vars.insert((*key).to_owned(), (*value).to_owned());
+    }
+    let site_root = PathBuf::from(&vars["LEPTOS_SITE_ROOT"]);
+    write_site_files(&site_root);
+    let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test configuration is valid");
+    let app = Application::build(config).await.expect("the store starts");
+    let address = format!("http://{}", app.local_addr());
+    tokio::spawn(app.run_until(std::future::pending()));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client");
+    Some(TestApp { address, client, db, site_root, _dir: dir })
+}
+
+/// A stand-in for cargo-leptos' output: a JS file with a precompressed twin, and a public file.
+fn write_site_files(site_root: &std::path::Path) {
+    let pkg = site_root.join("pkg");
+    std::fs::create_dir_all(&pkg).expect("site folder");
+    std::fs::write(pkg.join("sop-store.js"), "export default function(){}\n".repeat(40)).expect("js");
+    std::fs::write(pkg.join("sop-store.js.br"), b"brotli-bytes").expect("js.br");
+    std::fs::write(site_root.join("robots.txt"), "User-agent: *\nAllow: /\n").expect("robots");
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request reaches the store")
+    }
+
+    /// GETs a page and returns its status and body.
+    pub async fn page(&self, path: &str) -> (u16, String) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+}
+
+/// Generates one test per backend from an `async fn(Backend)`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::support::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::support::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
