@@ -1,4 +1,4 @@
-import { test, expect, waitForHydration } from './fixtures';
+import { test, expect, statusError, waitForHydration } from './fixtures';
 
 test('a shopper browses from the home page to a category and a product', async ({ page }) => {
   await page.goto('/');
@@ -29,10 +29,14 @@ test('choosing a sort order reorders the category without a full reload', async 
   expect(await page.evaluate(() => (window as any).__samePage)).toBe(true);
 });
 
-test('a missing product shows a not-found page', async ({ page }) => {
-  const response = await page.goto('/product/no-such-product');
-  expect(response?.status()).toBe(404);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Product not found');
+test.describe('a missing product', () => {
+  test.use({ expectedConsoleErrors: [statusError(404)] });
+
+  test('shows a not-found page with status 404', async ({ page }) => {
+    const response = await page.goto('/product/no-such-product');
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Product not found');
+  });
 });
 
 // P01: the operator's identity is in the footer of every page.

@@ -1,4 +1,4 @@
-import { test, expect, waitForHydration } from './fixtures';
+import { test, expect, statusError, waitForHydration } from './fixtures';
 
 test('results follow typing without a full page reload', async ({ page }) => {
   await page.goto('/search');
@@ -25,7 +25,11 @@ test('filters narrow the results when hydrated', async ({ page }) => {
   await expect(page).toHaveURL(/max=10/);
 });
 
-test('a bad price is explained beside the field, with a summary linking to it', async ({ page }) => {
+test.describe('a bad price', () => {
+  // The refused search is answered 400 Bad Request, which the browser notes in its console.
+  test.use({ expectedConsoleErrors: [statusError(400)] });
+
+  test('is explained beside the field, with a summary linking to it', async ({ page }) => {
   await page.goto('/search');
   await waitForHydration(page);
   await page.getByLabel('Lowest price (£)').fill('ten');
@@ -35,10 +39,11 @@ test('a bad price is explained beside the field, with a summary linking to it', 
   await expect(summary.getByRole('link')).toHaveAttribute('href', '#search-min');
   await expect(page.locator('#search-min-error')).toContainText('Enter a price in pounds');
   await expect(page.getByLabel('Lowest price (£)')).toHaveValue('ten');
+  });
 });
 
 test.describe('with JavaScript turned off', () => {
-  test.use({ javaScriptEnabled: false });
+  test.use({ javaScriptEnabled: false, expectedConsoleErrors: [statusError(400)] });
 
   test('the header search is a plain form that works', async ({ page }) => {
     await page.goto('/');

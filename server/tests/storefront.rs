@@ -56,7 +56,7 @@ async fn category_page_lists_its_products_in_the_chosen_order(backend: Backend) 
     let Some(app) = spawn_app(backend).await else { return };
     let (status, body) = app.page("/category/kitchen-dining").await;
     assert_eq!(status, 200);
-    assert_eq!(count(&body, "<li class=\"product-card\""), 8);
+    assert_eq!(count(&body, "class=\"product-card\""), 8);
     assert!(body.contains("Showing 1–8 of 8"));
 
     let (_, cheapest_first) = app.page("/category/kitchen-dining?sort=price-asc").await;
@@ -72,21 +72,21 @@ async fn listings_are_paginated(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     let (_, first) = app.page("/search").await;
     assert!(first.contains("48 products found"));
-    assert_eq!(count(&first, "<li class=\"product-card\""), 12);
+    assert_eq!(count(&first, "class=\"product-card\""), 12);
     assert!(first.contains("href=\"/search?page=2\""));
     let (_, last) = app.page("/search?page=4").await;
-    assert_eq!(count(&last, "<li class=\"product-card\""), 12);
+    assert_eq!(count(&last, "class=\"product-card\""), 12);
     assert!(!last.contains("rel=\"next\""));
     let (status, beyond) = app.page("/search?page=9").await;
     assert_eq!(status, 200);
-    assert_eq!(count(&beyond, "<li class=\"product-card\""), 0);
+    assert_eq!(count(&beyond, "class=\"product-card\""), 0);
 }
 
 async fn product_page_shows_price_stock_and_description(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     let (status, body) = app.page("/product/copper-kettle").await;
     assert_eq!(status, 200);
-    assert!(body.contains("<h1 class=\"product__name\">Copper Kettle</h1>"));
+    assert!(body.contains("<h1 class=\"product__name\">Copper Kettle"));
     assert!(body.contains("£69.00"));
     assert!(body.contains("Only 4 left"));
     assert!(body.contains("hammered copper"));
@@ -143,16 +143,17 @@ async fn search_filters_by_category_and_price(backend: Backend) {
     assert!(body.contains("English Breakfast Tea"));
     assert!(!body.contains("Green Tea Sencha"));
     let (_, body) = app.page("/search?min=50&max=70").await;
-    for expected in ["Copper Kettle", "Wool Throw Blanket", "Hand Coffee Grinder", "Waffle Bathrobe", "Ceramic Table Lamp"] {
+    for expected in ["Copper Kettle", "Ceramic Table Lamp", "Hand Coffee Grinder", "Waffle Bathrobe"] {
         assert!(body.contains(expected), "{expected}");
     }
-    assert!(!body.contains("Oak Chopping Board"));
+    assert!(body.contains("4 products found"));
+    assert!(!body.contains("Wool Throw Blanket"), "£75.00 is above the range");
 }
 
 async fn bad_search_input_is_explained_next_to_the_field(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     let (status, body) = app.page("/search?q=oak&min=ten").await;
-    assert_eq!(status, 200, "the page renders with the form kept");
+    assert_eq!(status, 400, "a bad request, answered with the form kept");
     assert!(body.contains("There is a problem"));
     assert!(body.contains("href=\"#search-min\""));
     assert!(body.contains("Lowest price: Enter a price in pounds, like 12 or 12.50"));

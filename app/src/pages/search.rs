@@ -72,9 +72,17 @@ pub fn SearchPage() -> impl IntoView {
             apply();
         }
     };
-    let apply_on_change = move |_: leptos::ev::Event| apply();
-    let (on_min_change, on_max_change, on_sort_change) =
-        (apply_on_change.clone(), apply_on_change.clone(), apply_on_change.clone());
+    // Each control writes its signal; choosing (change) applies the search at once.
+    let apply_with = move |field: RwSignal<String>| {
+        let apply = apply.clone();
+        move |ev: leptos::ev::Event| {
+            field.set(event_target_value(&ev));
+            apply();
+        }
+    };
+    let (on_category_change, on_min_change, on_max_change, on_sort_change) =
+        (apply_with(category), apply_with(min), apply_with(max), apply_with(sort));
+    let keep_typed = |field: RwSignal<String>| move |ev: leptos::ev::Event| field.set(event_target_value(&ev));
 
     view! {
         <Title text="Search"/>
@@ -100,20 +108,23 @@ pub fn SearchPage() -> impl IntoView {
                     type="search"
                     autocomplete="off"
                     aria-describedby="search-q-hint"
-                    bind:value=q
-                    on:input=move |_| apply_after_typing()
+                    value=q.get_untracked()
+                    on:input=move |ev| {
+                        q.set(event_target_value(&ev));
+                        apply_after_typing()
+                    }
                 />
             </div>
             <Suspense fallback=|| ()>
                 {move || {
-                let apply_on_change = apply_on_change.clone();
+                let on_category_change = on_category_change.clone();
                 Suspend::new(async move {
                     let options = categories.await.unwrap_or_default();
                     view! {
                         <div class="field">
                             <label for="search-category">"Category"</label>
                             <FieldError results field="search-category"/>
-                            <select id="search-category" name="category" bind:value=category on:change=apply_on_change>
+                            <select id="search-category" name="category" on:change=on_category_change>
                                 <option value="">"All categories"</option>
                                 {options
                                     .into_iter()
@@ -130,16 +141,16 @@ pub fn SearchPage() -> impl IntoView {
             <div class="field field--price">
                 <label for="search-min">"Lowest price (£)"</label>
                 <FieldError results field="search-min"/>
-                <input id="search-min" name="min" type="text" inputmode="decimal" size="7" bind:value=min on:change=on_min_change/>
+                <input id="search-min" name="min" type="text" inputmode="decimal" size="7" value=min.get_untracked() on:input=keep_typed(min) on:change=on_min_change/>
             </div>
             <div class="field field--price">
                 <label for="search-max">"Highest price (£)"</label>
                 <FieldError results field="search-max"/>
-                <input id="search-max" name="max" type="text" inputmode="decimal" size="7" bind:value=max on:change=on_max_change/>
+                <input id="search-max" name="max" type="text" inputmode="decimal" size="7" value=max.get_untracked() on:input=keep_typed(max) on:change=on_max_change/>
             </div>
             <div class="field">
                 <label for="search-sort">"Sort by"</label>
-                <select id="search-sort" name="sort" bind:value=sort on:change=on_sort_change>
+                <select id="search-sort" name="sort" on:change=on_sort_change>
                     {SortOrder::ALL
                         .into_iter()
                         .map(|option| {

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Storefront benchmark: SSR throughput and p99 latency of the main pages against the same
+# server serving static files, plus the compressed size of the hydrate bundle (wasm + JS).
+# Writes a Markdown section to stdout and to bench/out/; progress and build logs go to stderr.
+#   bench/storefront.sh                  10 s per URL
+#   BENCH_SECONDS=30 bench/storefront.sh
+set -euo pipefail
+
+# Recorded before common.sh changes directory, so the report shows what was typed.
+command_line="$(printf '%q ' "$0" "$@")"
+[[ -n "${BENCH_SECONDS:-}" ]] && command_line="BENCH_SECONDS=$BENCH_SECONDS $command_line"
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../scripts/lib/common.sh"
+
+seconds="${BENCH_SECONDS:-10}"
+[[ "$seconds" =~ ^[1-9][0-9]*$ ]] || die "BENCH_SECONDS must be a whole number of seconds (got '$seconds')"
+addr=127.0.0.1:3200
+base="http://$addr"
+target_ratio=50                  # category SSR req/s as a percentage of the static copy's
+target_bundle=$((250 * 1024))    # wasm + JS, brotli -q 11, bytes
+
+say "Preparing tools and the release build" >&2
+"$ROOT/scripts/setup" >&2
+cargo leptos build --release --precompress >&2
+
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v brotli >/dev/null || missing+=(brotli)
+if ((${#missing[@]})); then
+  say "Installing ${missing[*]}" >&2
+  # The package lists are only refreshed when the cached ones are too old to install from.
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq "${missing[@]}" >&2 \
+    || { apt-get update -qq >&2 && apt-get install -y -qq "${missing[@]}" >&2; } \
+    || warn "apt-get could not install ${missing[*]}"
+fi
+command -v wrk >/dev/null || die "wrk is missing and could not be installed"
+command -v brotli >/dev/null || die "brotli is missing and could not be installed"
+
+work="$(mktemp -d)"
+static_dir="$SITE_ROOT/bench-static"
+server_pid=""
+cleanup() {
+  if [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null; then
+    # The server drains connections on SIGTERM; do not let a stuck shutdown hang the script.
+    for _ in {1..50}; do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work" "$static_dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Another process on the port would be measured instead of this build.
+if curl -s -o /dev/null --max-time 2 "$base/"; then die "something already answers on $addr; stop it first"; fi
+
+say "Starting $SERVER_BIN on $addr with a fresh database and demo data" >&2
+[[ -x "$SERVER_BIN" ]] || die "no server binary at $SERVER_BIN"
+LISTEN_ADDR="$addr" DATABASE_URL="sqlite://$work/store.db" SECRET_KEY_FILE="$work/secret.key" \
+  DEMO_DATA=true LEPTOS_SITE_ROOT="$SITE_ROOT" "$SERVER_BIN" serve >"$work/server.log" 2>&1 &
+server_pid=$!
+for ((i = 0; i < 120; i++)); do
+  curl -fs -o /dev/null --max-time 2 "$base/robots.txt" && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; die "the server exited during start-up"; }
+  sleep 0.5
+done
+((i < 120)) || { cat "$work/server.log" >&2; die "the server did not answer $base/robots.txt within 60 s"; }
+
+# The static copy must be byte-identical to one SSR answer, so both runs move the same payload.
+mkdir -p "$static_dir"
+curl -fsS --max-time 30 "$base/category/kitchen-dining" -o "$static_dir/category.html" \
+  || die "could not fetch /category/kitchen-dining"
+curl -fsS --max-time 10 "$base/bench-static/category.html" | cmp -s - "$static_dir/category.html" \
+  || die "the server does not serve $static_dir/category.html back unchanged"
+
+newest() { local f; f="$(ls -t "$SITE_ROOT"/pkg/*."$1" 2>/dev/null | head -n 1)"; [[ -n "$f" ]] || die "no *.$1 in $SITE_ROOT/pkg"; echo "$f"; }
+for ext in wasm js css; do
+  # Hashed names from earlier builds can linger; the newest is the one the pages link.
+  (($(ls "$SITE_ROOT"/pkg/*."$ext" 2>/dev/null | wc -l) > 1)) && warn "several *.$ext in $SITE_ROOT/pkg; using the newest"
+done
+wasm="$(newest wasm)"; js="$(newest js)"; css="$(newest css)"
+
+names=(home category search static asset)
+declare -A url=([home]=/ [category]=/category/kitchen-dining [search]="/search?q=tea"
+  [static]=/bench-static/category.html [asset]="/pkg/$(basename "$css")")
+declare -A label=([home]="Home (SSR)" [category]="Category (SSR)" [search]="Search (SSR)"
+  [static]="Category, static copy" [asset]="Hashed CSS asset")
+declare -A rps p99 bytes errors
+
+# wrk sends no Accept-Encoding, so every answer is uncompressed: the SSR pages and the static
+# copy (which has no precompressed variant) are compared on equal terms.
+for name in "${names[@]}"; do
+  say "wrk ${url[$name]} (${seconds} s)" >&2
+  # One request first: it warms caches and fails fast on a broken URL instead of benchmarking a 404.
+  bytes[$name]="$(curl -fsS --max-time 30 -o /dev/null -w '%{size_download}' "$base${url[$name]}")" \
+    || die "${url[$name]} does not answer 200"
+  out="$(timeout $((seconds + 30)) wrk -t2 -c32 -d"${seconds}s" --latency "$base${url[$name]}")" \
+    || die "wrk failed on ${url[$name]}"
+  rps[$name]="$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
+  # wrk prints latencies as 512.00us, 3.21ms, 1.02s or 1.50m; normalise to milliseconds.
+  p99[$name]="$(awk '$1 == "99%" { v = $2
+      if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0
+      else if (v ~ /[0-9]s$/) v = v * 1000; else if (v ~ /m$/) v = v * 60000
+      printf "%.2f", v }' <<<"$out")"
+  [[ -n "${rps[$name]}" && -n "${p99[$name]}" ]] || { echo "$out" >&2; die "could not parse wrk output for ${url[$name]}"; }
+  errors[$name]="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { for (i = 4; i <= NF; i += 2) n += $i }
+      END { print n + 0 }' <<<"$out")"
+  ((errors[$name] == 0)) || warn "${url[$name]}: ${errors[$name]} failed requests (see the Errors column)"
+done
+
+ratio="$(awk -v a="${rps[category]}" -v b="${rps[static]}" 'BEGIN { printf "%.1f", (b > 0) ? 100 * a / b : 0 }')"
+ratio_verdict="$(awk -v r="$ratio" -v t="$target_ratio" 'BEGIN { print (r >= t) ? "PASS" : "FAIL" }')"
+
+say "Compressing the bundle (brotli -q 11 takes a few seconds)" >&2
+declare -A file=([wasm]="$wasm" [js]="$js") raw gz br
+for k in wasm js; do
+  raw[$k]="$(wc -c <"${file[$k]}")"
+  gz[$k]="$(gzip -9 -c "${file[$k]}" | wc -c)"
+  br[$k]="$(brotli -q 11 -c "${file[$k]}" | wc -c)"
+done
+bundle_br=$((br[wasm] + br[js]))
+bundle_verdict="$( ((bundle_br <= target_bundle)) && echo PASS || echo FAIL)"
+kb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1024 }'; }
+
+commit="$(git -C "$ROOT" rev-parse --short --verify -q HEAD 2>/dev/null || echo uncommitted)"
+[[ "$commit" != uncommitted && -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ]] && commit="$commit (with uncommitted changes)"
+stamp="$(date -u +%Y-%m-%d-%H%M%S)"
+mkdir -p "$ROOT/bench/out"
+report="$ROOT/bench/out/storefront-$stamp.md"
+
+{
+  echo "## Storefront benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- Command: \`${command_line% }\` (in \`$ROOT\`)"
+  echo "- Commit: $commit"
+  echo "- Machine: nproc $(nproc); $(rustc --version)"
+  echo "- Load: \`wrk -t2 -c32 -d${seconds}s --latency\` per URL against $addr (wrk shares the machine with the server); no Accept-Encoding, so answers are uncompressed"
+  echo "- Server: release build, fresh SQLite database with demo data"
+  echo
+  echo "| Page | URL | Bytes | Requests/s | p99 (ms) | Errors |"
+  echo "|---|---|---:|---:|---:|---:|"
+  for name in "${names[@]}"; do
+    echo "| ${label[$name]} | \`${url[$name]}\` | ${bytes[$name]} | ${rps[$name]} | ${p99[$name]} | ${errors[$name]} |"
+  done
+  echo
+  echo "**Category SSR ÷ static copy: ${ratio}% (target ≥ ${target_ratio}%): ${ratio_verdict}**"
+  echo
+  echo "| Bundle file | Raw | gzip -9 | brotli -q 11 |"
+  echo "|---|---:|---:|---:|"
+  for k in wasm js; do
+    echo "| \`$(basename "${file[$k]}")\` | ${raw[$k]} | ${gz[$k]} | ${br[$k]} |"
+  done
+  echo "| wasm + JS | $((raw[wasm] + raw[js])) | $((gz[wasm] + gz[js])) | $bundle_br |"
+  echo
+  echo "**wasm + JS, brotli: $(kb "$bundle_br") KB (target ≤ 250 KB): ${bundle_verdict}**"
+} | tee "$report"
+
+# Missing a target is a result, not an error: say it loudly but exit 0.
+[[ "$ratio_verdict" == PASS ]] || warn "FAIL: category SSR is ${ratio}% of the static copy's requests/s (target ≥ ${target_ratio}%)"
+[[ "$bundle_verdict" == PASS ]] || warn "FAIL: wasm + JS brotli is $(kb "$bundle_br") KB (target ≤ 250 KB)"
+say "Report written to ${report#"$ROOT"/}" >&2
