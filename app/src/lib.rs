@@ -10,7 +10,9 @@ pub mod server;
 
 use components::layout::{SiteFooter, SiteHeader};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_meta::{provide_meta_context, Link, Meta, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -20,16 +22,17 @@ use pages::{
     privacy::PrivacyPolicyPage, product::ProductPage, search::SearchPage,
 };
 
-/// The HTML document around every page, rendered on the server.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// The HTML document around every page, rendered on the server only.
+#[cfg(feature = "ssr")]
+pub fn shell(_options: LeptosOptions) -> impl IntoView {
+    let assets = (*server::state::app_state().assets).clone();
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                <server::build_assets::BuildAssetTags assets/>
                 <MetaTags/>
             </head>
             <body>

@@ -12,13 +12,16 @@ pub async fn product_image(State(state): State<AppState>, Path(file): Path<Strin
     let Some(slug) = file.strip_suffix(".svg").and_then(|s| Slug::parse(s).ok()) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match catalog_service::product_image_svg(&state.db, &slug).await {
-        Ok(Some(svg)) => (
+    let catalog = match catalog_service::snapshot(&state).await {
+        Ok(catalog) => catalog,
+        Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    };
+    match catalog_service::product_image_svg(&catalog, &slug) {
+        Some(svg) => (
             [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
             svg,
         )
             .into_response(),
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
     }
 }

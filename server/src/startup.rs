@@ -3,12 +3,12 @@
 use crate::{
     assets, config::{self, Config, ConfigError}, database::{self, DatabaseError}, media, security,
 };
-use app::server::{demo_data, state::AppState};
+use app::server::{build_assets::BuildAssets, demo_data, state::AppState};
 use app::{shell, App};
-use axum::{middleware, routing::get, Router};
+use axum::{middleware, routing::get, serve::ListenerExt, Router};
 use leptos::{config::Env, nonce::Nonce, prelude::*};
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::{future::Future, net::SocketAddr};
+use std::{future::Future, net::SocketAddr, sync::Arc};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 
@@ -53,7 +53,14 @@ impl Application {
             .env(Env::PROD)
             .hash_files(assets::hashed_assets_present("hash.txt"))
             .build();
-        let state = AppState { leptos_options, db, operator: config.operator.clone() };
+        let build_assets = BuildAssets::for_running_binary(&config.site.pkg_dir, &config.site.output_name);
+        let state = AppState {
+            leptos_options,
+            db,
+            operator: config.operator.clone(),
+            catalog: Default::default(),
+            assets: Arc::new(build_assets),
+        };
         Ok(Self { listener, router: build_router(state.clone()), state })
     }
 
@@ -67,7 +74,14 @@ impl Application {
 
     /// Serves until `shutdown` completes, then lets requests in flight finish.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
+        // Without TCP_NODELAY a response written in several pieces (streamed HTML, a file after
+        // its headers) waits ~40 ms for the client's delayed ACK (Nagle's algorithm).
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::warn!(%error, "could not set TCP_NODELAY");
+            }
+        });
+        axum::serve(listener, self.router).with_graceful_shutdown(shutdown).await
     }
 }
 

@@ -61,15 +61,15 @@ pub struct SearchResults {
 #[server(endpoint = "catalog/home")]
 pub async fn load_home_page() -> Result<HomePage, CatalogError> {
     use crate::server::catalog_service as service;
-    let db = crate::server::state::db();
-    respond(service::home_page(&db).await)
+    let catalog = service::snapshot(&crate::server::state::app_state()).await;
+    respond(catalog.map(|catalog| service::home_page(&catalog)))
 }
 
 #[server(endpoint = "catalog/categories")]
 pub async fn list_categories() -> Result<Vec<CategorySummary>, CatalogError> {
     use crate::server::catalog_service as service;
-    let db = crate::server::state::db();
-    respond(service::categories(&db).await)
+    let catalog = service::snapshot(&crate::server::state::app_state()).await;
+    respond(catalog.map(|catalog| service::categories(&catalog)))
 }
 
 #[server(endpoint = "catalog/category")]
@@ -85,8 +85,8 @@ pub async fn load_category_page(
     };
     let sort = SortOrder::from_query(sort.as_deref());
     let page = PageNumber::from_query(page.as_deref());
-    let db = crate::server::state::db();
-    respond(service::category_page(&db, &slug, sort, page).await)
+    let catalog = service::snapshot(&crate::server::state::app_state()).await;
+    respond(catalog.and_then(|catalog| service::category_page(&catalog, &slug, sort, page)))
 }
 
 #[server(endpoint = "catalog/product")]
@@ -95,8 +95,8 @@ pub async fn load_product(slug: String) -> Result<ProductDetail, CatalogError> {
     let Ok(slug) = Slug::parse(&slug) else {
         return respond(Err(CatalogError::ProductNotFound));
     };
-    let db = crate::server::state::db();
-    respond(service::product(&db, &slug).await)
+    let catalog = service::snapshot(&crate::server::state::app_state()).await;
+    respond(catalog.and_then(|catalog| service::product(&catalog, &slug)))
 }
 
 #[server(endpoint = "catalog/search")]
@@ -106,8 +106,8 @@ pub async fn search_catalog(params: SearchParams) -> Result<SearchResults, Catal
         Ok(query) => query,
         Err(invalid) => return respond(Err(CatalogError::InvalidSearch(invalid))),
     };
-    let db = crate::server::state::db();
-    let products = service::search(&db, &query).await;
+    let catalog = service::snapshot(&crate::server::state::app_state()).await;
+    let products = catalog.and_then(|catalog| service::search(&catalog, &query));
     respond(products.map(|products| SearchResults { text: query.text.clone(), params, products }))
 }
 

@@ -1,5 +1,7 @@
 //! Everything that touches the database or the network. Server build only.
 
+pub mod build_assets;
+pub mod catalog_cache;
 pub mod catalog_service;
 pub mod demo_data;
 pub mod entities;

@@ -1,10 +1,12 @@
 //! What the server hands to every server function and page render.
 
+use super::{build_assets::BuildAssets, catalog_cache::CatalogCache};
 use crate::domain::operator::Operator;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
+use std::sync::Arc;
 
 /// Shared, cheaply cloned state of the running store.
 #[derive(Clone, Debug)]
@@ -12,6 +14,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub operator: Operator,
+    pub catalog: Arc<CatalogCache>,
+    pub assets: Arc<BuildAssets>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -24,8 +28,4 @@ impl FromRef<AppState> for LeptosOptions {
 /// server binary, found by the first integration test, so it is not a user-facing error.
 pub fn app_state() -> AppState {
     expect_context::<AppState>()
-}
-
-pub fn db() -> DatabaseConnection {
-    app_state().db
 }
