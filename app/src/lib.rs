@@ -8,7 +8,9 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-use components::layout::{SiteFooter, SiteHeader};
+#[cfg(feature = "ssr")]
+use components::layout::SiteFooter;
+use components::layout::SiteHeader;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use leptos_meta::MetaTags;
@@ -25,7 +27,9 @@ use pages::{
 /// The HTML document around every page, rendered on the server only.
 #[cfg(feature = "ssr")]
 pub fn shell(_options: LeptosOptions) -> impl IntoView {
-    let assets = (*server::state::app_state().assets).clone();
+    let state = server::state::app_state();
+    let assets = (*state.assets).clone();
+    let operator = state.operator.clone();
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
@@ -37,6 +41,7 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <App/>
+                <SiteFooter operator/>
             </body>
         </html>
     }
@@ -71,7 +76,6 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage/>
                 </Routes>
             </main>
-            <SiteFooter/>
         </Router>
     }
 }

@@ -30,7 +30,11 @@ enum Command {
     SeedDemo,
 }
 
-#[tokio::main]
+// One thread runs every request: Leptos 0.8's server rendering lost wake-ups when a page's
+// resources completed on another worker thread (about one render in a few hundred hung under
+// parallel tests; none with one thread). Blocking work still goes to tokio's blocking pool
+// and SQLite to sqlx's own threads. See bench/RESULTS.md for what this costs.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let config = match Config::from_env() {

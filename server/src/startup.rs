@@ -10,7 +10,10 @@ use leptos::{config::Env, nonce::Nonce, prelude::*};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::{future::Future, net::SocketAddr, sync::Arc};
 use tokio::net::TcpListener;
-use tower_http::compression::CompressionLayer;
+use tower_http::{compression::CompressionLayer, timeout::TimeoutLayer};
+
+/// The longest any request may take before the store gives up on it.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -118,6 +121,9 @@ pub fn build_router(state: AppState) -> Router {
     );
     router
         .with_state(state)
+        // A request that cannot be answered in time gets a 503 instead of holding its
+        // connection open forever.
+        .layer(TimeoutLayer::with_status_code(http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(security::security_headers))
 }

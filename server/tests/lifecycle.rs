@@ -17,12 +17,11 @@ async fn restarting_on_the_same_database_keeps_the_catalog_without_duplicates(ba
     let vars = base_vars(db.url(), &dir);
     for _ in 0..2 {
         let config = Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
-        let app = Application::build(config).await.expect("starts on an existing database");
-        let address = app.local_addr();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(app.run_until(async {
+        let (address, server) = support::start_server(config, async {
             let _ = stopped.await;
-        }));
+        })
+        .await;
         let body = reqwest::get(format!("http://{address}/search")).await.unwrap().text().await.unwrap();
         assert!(body.contains("48 products found"), "seeded exactly once");
         stop.send(()).unwrap();
@@ -47,12 +46,11 @@ async fn a_shutdown_lets_the_request_in_flight_finish(backend: Backend) {
         },
     };
     let vars = base_vars(db.url(), &dir);
-    let app = Application::build(Config::from_lookup(|k| vars.get(k).cloned()).unwrap()).await.unwrap();
-    let address = app.local_addr();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until(async {
+    let (address, server) = support::start_server(Config::from_lookup(|k| vars.get(k).cloned()).unwrap(), async {
         let _ = stopped.await;
-    }));
+    })
+    .await;
     let in_flight = tokio::spawn(reqwest::get(format!("http://{address}/category/garden-outdoor")));
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     stop.send(()).unwrap();

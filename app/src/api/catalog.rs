@@ -20,7 +20,7 @@ pub enum CatalogError {
     /// 404
     #[error("We couldn't find that category. It may have been renamed or the address may be mistyped.")]
     CategoryNotFound,
-    /// 400 for the API; the search page shows it beside the field in error.
+    /// 400; the search page shows it beside the field in error instead of failing.
     #[error("{0}")]
     InvalidSearch(SearchInputError),
     /// 503: the database failed; details go to the log, not to the shopper.
@@ -50,10 +50,18 @@ impl FromServerFnError for CatalogError {
     }
 }
 
-/// The result of a search: the query as understood, and one page of matches.
+/// Everything the search page shows: the form's category list and what the search gave.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchPageData {
+    pub params: SearchParams,
+    pub categories: Vec<CategorySummary>,
+    /// A refused search keeps the form usable: the page shows why, beside the field.
+    pub outcome: Result<SearchResults, SearchInputError>,
+}
+
+/// The search as understood, and one page of matches.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
-    pub params: SearchParams,
     pub text: String,
     pub products: Paged<ProductSummary>,
 }
@@ -63,13 +71,6 @@ pub async fn load_home_page() -> Result<HomePage, CatalogError> {
     use crate::server::catalog_service as service;
     let catalog = service::snapshot(&crate::server::state::app_state()).await;
     respond(catalog.map(|catalog| service::home_page(&catalog)))
-}
-
-#[server(endpoint = "catalog/categories")]
-pub async fn list_categories() -> Result<Vec<CategorySummary>, CatalogError> {
-    use crate::server::catalog_service as service;
-    let catalog = service::snapshot(&crate::server::state::app_state()).await;
-    respond(catalog.map(|catalog| service::categories(&catalog)))
 }
 
 #[server(endpoint = "catalog/category")]
@@ -100,15 +101,21 @@ pub async fn load_product(slug: String) -> Result<ProductDetail, CatalogError> {
 }
 
 #[server(endpoint = "catalog/search")]
-pub async fn search_catalog(params: SearchParams) -> Result<SearchResults, CatalogError> {
+pub async fn search_catalog(params: SearchParams) -> Result<SearchPageData, CatalogError> {
     use crate::server::catalog_service as service;
-    let query = match params.parse() {
-        Ok(query) => query,
-        Err(invalid) => return respond(Err(CatalogError::InvalidSearch(invalid))),
+    let catalog = respond(service::snapshot(&crate::server::state::app_state()).await)?;
+    let outcome = params.parse().map_err(CatalogError::InvalidSearch).and_then(|query| {
+        let products = service::search(&catalog, &query)?;
+        Ok(SearchResults { text: query.text, products })
+    });
+    // A refused search is a normal answer (200, like any form shown again with its errors):
+    // the page explains the problem beside the field and keeps what was typed.
+    let outcome = match outcome {
+        Ok(results) => Ok(results),
+        Err(CatalogError::InvalidSearch(invalid)) => Err(invalid),
+        Err(other) => return respond(Err(other)),
     };
-    let catalog = service::snapshot(&crate::server::state::app_state()).await;
-    let products = catalog.and_then(|catalog| service::search(&catalog, &query));
-    respond(products.map(|products| SearchResults { text: query.text.clone(), params, products }))
+    Ok(SearchPageData { categories: service::categories(&catalog), params, outcome })
 }
 
 /// Sets the response status from the error, once for every catalog server function, so a

@@ -1,6 +1,5 @@
 //! The header and footer around every page.
 
-use crate::api::site::load_operator;
 use crate::domain::operator::Operator;
 use leptos::prelude::*;
 
@@ -27,9 +26,11 @@ pub fn SiteHeader() -> impl IntoView {
     }
 }
 
+/// The footer is static HTML rendered by the server shell, outside the hydrated app: it needs
+/// no data in the browser, and pages render with one Suspense boundary fewer (parallel
+/// boundaries are where Leptos 0.8's SSR streaming has hung under load).
 #[component]
-pub fn SiteFooter() -> impl IntoView {
-    let operator = OnceResource::new(load_operator());
+pub fn SiteFooter(operator: Operator) -> impl IntoView {
     view! {
         <footer class="site-footer">
             <div class="site-footer__inner">
@@ -44,11 +45,7 @@ pub fn SiteFooter() -> impl IntoView {
                         <li><a href="/privacy#contact">"Contact our Data Protection Coordinator"</a></li>
                     </ul>
                 </nav>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        operator.await.ok().map(|operator| view! { <OperatorIdentity operator/> })
-                    })}
-                </Suspense>
+                <OperatorIdentity operator/>
             </div>
         </footer>
     }

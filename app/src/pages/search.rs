@@ -1,13 +1,17 @@
 //! Search with filters. A plain GET form without JavaScript; hydrated, results follow the
 //! shopper's typing without a full reload (the address bar keeps the search shareable).
+//! The page has one resource and one Transition: the form stays in place while results change.
 
-use crate::api::catalog::{list_categories, search_catalog, CatalogError, SearchResults};
+use crate::api::catalog::{search_catalog, CatalogError, SearchPageData, SearchResults};
 use crate::components::{
     notice::{ErrorNotice, ErrorSummary},
     pagination::Pagination,
     product_card::ProductGrid,
 };
-use crate::domain::{catalog::SortOrder, search::SearchParams};
+use crate::domain::{
+    catalog::{CategorySummary, SortOrder},
+    search::{SearchInputError, SearchParams},
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
@@ -19,10 +23,19 @@ use std::time::Duration;
 /// How long typing must pause before the results follow.
 const TYPING_PAUSE: Duration = Duration::from_millis(250);
 
+type SearchResource = Resource<Result<SearchPageData, CatalogError>>;
+
+fn refusal(page: &Option<Result<SearchPageData, CatalogError>>) -> Option<SearchInputError> {
+    match page {
+        Some(Ok(SearchPageData { outcome: Err(invalid), .. })) => Some(invalid.clone()),
+        _ => None,
+    }
+}
+
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
-    let results = Resource::new(
+    let results: SearchResource = Resource::new(
         move || {
             let query = query.get();
             SearchParams {
@@ -36,7 +49,6 @@ pub fn SearchPage() -> impl IntoView {
         },
         search_catalog,
     );
-    let categories = OnceResource::new(list_categories());
 
     let initial = query.get_untracked();
     let field = |name: &str| RwSignal::new(initial.get(name).unwrap_or_default());
@@ -83,117 +95,102 @@ pub fn SearchPage() -> impl IntoView {
     let (on_category_change, on_min_change, on_max_change, on_sort_change) =
         (apply_with(category), apply_with(min), apply_with(max), apply_with(sort));
     let keep_typed = |field: RwSignal<String>| move |ev: leptos::ev::Event| field.set(event_target_value(&ev));
+    let field_error = move |field: &'static str| {
+        move || {
+            refusal(&results.get()).filter(|invalid| invalid.field_id() == field).map(|invalid| {
+                view! {
+                    <p class="field-error" id=format!("{field}-error")>
+                        <span class="visually-hidden">"Error: "</span>{invalid.to_string()}
+                    </p>
+                }
+            })
+        }
+    };
+    let categories = move || -> Vec<CategorySummary> {
+        match results.get() {
+            Some(Ok(page)) => page.categories,
+            _ => Vec::new(),
+        }
+    };
 
     view! {
         <Title text="Search"/>
         <h1>"Search the store"</h1>
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match results.await {
-                    Err(CatalogError::InvalidSearch(invalid)) => {
-                        Some(view! { <ErrorSummary errors=vec![(invalid.to_string(), invalid.field_id())]/> })
-                    }
-                    _ => None,
-                }
-            })}
-        </Transition>
-        <form class="search-form" method="get" action="/search" on:submit=on_submit>
-            <div class="field field--wide">
-                <label for="search-q">"Search for"</label>
-                <span class="hint" id="search-q-hint">"Words in a product's name or description"</span>
-                <FieldError results field="search-q"/>
-                <input
-                    id="search-q"
-                    name="q"
-                    type="search"
-                    autocomplete="off"
-                    aria-describedby="search-q-hint"
-                    value=q.get_untracked()
-                    on:input=move |ev| {
-                        q.set(event_target_value(&ev));
-                        apply_after_typing()
-                    }
-                />
-            </div>
-            <Suspense fallback=|| ()>
-                {move || {
-                let on_category_change = on_category_change.clone();
-                Suspend::new(async move {
-                    let options = categories.await.unwrap_or_default();
-                    view! {
-                        <div class="field">
-                            <label for="search-category">"Category"</label>
-                            <FieldError results field="search-category"/>
-                            <select id="search-category" name="category" on:change=on_category_change>
-                                <option value="">"All categories"</option>
-                                {options
-                                    .into_iter()
-                                    .map(|c| {
-                                        let selected = category.get_untracked() == c.slug;
-                                        view! { <option value=c.slug selected=selected>{c.name}</option> }
-                                    })
-                                    .collect_view()}
-                            </select>
-                        </div>
-                    }
-                })}}
-            </Suspense>
-            <div class="field field--price">
-                <label for="search-min">"Lowest price (£)"</label>
-                <FieldError results field="search-min"/>
-                <input id="search-min" name="min" type="text" inputmode="decimal" size="7" value=min.get_untracked() on:input=keep_typed(min) on:change=on_min_change/>
-            </div>
-            <div class="field field--price">
-                <label for="search-max">"Highest price (£)"</label>
-                <FieldError results field="search-max"/>
-                <input id="search-max" name="max" type="text" inputmode="decimal" size="7" value=max.get_untracked() on:input=keep_typed(max) on:change=on_max_change/>
-            </div>
-            <div class="field">
-                <label for="search-sort">"Sort by"</label>
-                <select id="search-sort" name="sort" on:change=on_sort_change>
-                    {SortOrder::ALL
-                        .into_iter()
-                        .map(|option| {
-                            let selected = SortOrder::from_query(Some(&sort.get_untracked())) == option;
-                            view! { <option value=option.as_query() selected=selected>{option.label(true)}</option> }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
-            <button type="submit" class="button">"Search"</button>
-        </form>
         <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
-            {move || Suspend::new(async move {
-                match results.await {
-                    Ok(found) => view! { <SearchResultsView found/> }.into_any(),
-                    Err(CatalogError::InvalidSearch(_)) => ().into_any(),
-                    Err(error) => view! { <ErrorNotice title="Search is not working right now" message=error.to_string()/> }.into_any(),
-                }
+            {move || refusal(&results.get()).map(|invalid| view! {
+                <ErrorSummary errors=vec![(invalid.to_string(), invalid.field_id())]/>
             })}
+            <form class="search-form" method="get" action="/search" on:submit=on_submit.clone()>
+                <div class="field field--wide">
+                    <label for="search-q">"Search for"</label>
+                    <span class="hint" id="search-q-hint">"Words in a product's name or description"</span>
+                    {field_error("search-q")}
+                    <input
+                        id="search-q"
+                        name="q"
+                        type="search"
+                        autocomplete="off"
+                        aria-describedby="search-q-hint"
+                        value=q.get_untracked()
+                        on:input={
+                            let apply_after_typing = apply_after_typing.clone();
+                            move |ev| {
+                                q.set(event_target_value(&ev));
+                                apply_after_typing()
+                            }
+                        }
+                    />
+                </div>
+                <div class="field">
+                    <label for="search-category">"Category"</label>
+                    {field_error("search-category")}
+                    <select id="search-category" name="category" on:change=on_category_change.clone()>
+                        <option value="">"All categories"</option>
+                        {move || categories()
+                            .into_iter()
+                            .map(|c| {
+                                let selected = category.get_untracked() == c.slug;
+                                view! { <option value=c.slug selected=selected>{c.name}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field field--price">
+                    <label for="search-min">"Lowest price (£)"</label>
+                    {field_error("search-min")}
+                    <input id="search-min" name="min" type="text" inputmode="decimal" size="7" value=min.get_untracked() on:input=keep_typed(min) on:change=on_min_change.clone()/>
+                </div>
+                <div class="field field--price">
+                    <label for="search-max">"Highest price (£)"</label>
+                    {field_error("search-max")}
+                    <input id="search-max" name="max" type="text" inputmode="decimal" size="7" value=max.get_untracked() on:input=keep_typed(max) on:change=on_max_change.clone()/>
+                </div>
+                <div class="field">
+                    <label for="search-sort">"Sort by"</label>
+                    <select id="search-sort" name="sort" on:change=on_sort_change.clone()>
+                        {SortOrder::ALL
+                            .into_iter()
+                            .map(|option| {
+                                let selected = SortOrder::from_query(Some(&sort.get_untracked())) == option;
+                                view! { <option value=option.as_query() selected=selected>{option.label(true)}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button">"Search"</button>
+            </form>
+            {move || match results.get() {
+                Some(Ok(SearchPageData { params, outcome: Ok(found), .. })) => Some(view! { <SearchResultsView params found/> }.into_any()),
+                Some(Err(error)) => Some(view! { <ErrorNotice title="Search is not working right now" message=error.to_string()/> }.into_any()),
+                _ => None,
+            }}
         </Transition>
     }
 }
 
-/// The message beside a field in error, if the last search was refused because of it.
 #[component]
-fn FieldError(results: Resource<Result<SearchResults, CatalogError>>, field: &'static str) -> impl IntoView {
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match results.await {
-                    Err(CatalogError::InvalidSearch(invalid)) if invalid.field_id() == field => {
-                        Some(view! { <p class="field-error" id=format!("{field}-error")><span class="visually-hidden">"Error: "</span>{invalid.to_string()}</p> })
-                    }
-                    _ => None,
-                }
-            })}
-        </Transition>
-    }
-}
-
-#[component]
-fn SearchResultsView(found: SearchResults) -> impl IntoView {
-    let SearchResults { params, text, products } = found;
+fn SearchResultsView(params: SearchParams, found: SearchResults) -> impl IntoView {
+    let SearchResults { text, products } = found;
     let heading = if text.is_empty() { "All products".to_owned() } else { format!("Results for “{text}”") };
     let count = match products.total {
         0 => "No products match your search".to_owned(),

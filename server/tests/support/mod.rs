@@ -6,9 +6,40 @@ use sea_orm::{ConnectionTrait, Database};
 use sop_server::{config::Config, startup::Application};
 use std::{
     collections::HashMap,
+    future::Future,
     path::PathBuf,
-    sync::atomic::{AtomicU32, Ordering},
+    sync::{
+        atomic::{AtomicU32, Ordering},
+        OnceLock,
+    },
 };
+
+/// One runtime, for the whole test process, runs every server under test, on one thread like
+/// the real binary (see server/src/main.rs: Leptos' SSR can lose a wake-up across worker
+/// threads), and outlives every test so no server is cut off when its test's runtime ends.
+fn server_runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("store-under-test")
+            .enable_all()
+            .build()
+            .expect("the servers' runtime starts")
+    })
+}
+
+/// Builds and runs the store on the shared server runtime; returns its address once it listens.
+pub async fn start_server(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> (std::net::SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let (ready, address) = tokio::sync::oneshot::channel();
+    let server = server_runtime().spawn(async move {
+        let app = Application::build(config).await.expect("the store starts");
+        let _ = ready.send(app.local_addr());
+        app.run_until(shutdown).await
+    });
+    let address = address.await.expect("the store reports its address");
+    (address, server)
+}
 
 /// The PostgreSQL server the test command found reachable, as an admin URL (for example
 /// `postgres://postgres@127.0.0.1:5432/test`). Unset: the PostgreSQL variants are skipped.
@@ -119,9 +150,8 @@ pub async fn spawn_app_with(backend: Backend, overrides: &[(&str, &str)]) -> Opt
     let site_root = PathBuf::from(&vars["LEPTOS_SITE_ROOT"]);
     write_site_files(&site_root);
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test configuration is valid");
-    let app = Application::build(config).await.expect("the store starts");
-    let address = format!("http://{}", app.local_addr());
-    tokio::spawn(app.run_until(std::future::pending()));
+    let (address, _server) = start_server(config, std::future::pending()).await;
+    let address = format!("http://{address}");
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
