@@ -3,12 +3,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261130_000001_create_catalog;
+mod m20261130_000002_create_consent_log;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261130_000001_create_catalog::Migration)]
+        vec![
+            Box::new(m20261130_000001_create_catalog::Migration),
+            Box::new(m20261130_000002_create_consent_log::Migration),
+        ]
     }
 }

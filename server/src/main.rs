@@ -1,5 +1,6 @@
 //! `server`: runs the store, or one of its administrative tasks.
 
+use app::server::consent_log::{self, ChainStatus};
 use clap::{Parser, Subcommand};
 use sop_server::{
     config::Config,
@@ -28,6 +29,17 @@ enum Command {
     Migrate,
     /// Load the demo catalog into an empty database, then exit.
     SeedDemo,
+    /// The consent log.
+    Consent {
+        #[command(subcommand)]
+        action: ConsentCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConsentCommand {
+    /// Walk the consent log's hash chain and report the first broken row (exit status 1).
+    Verify,
 }
 
 // One thread runs every request: Leptos 0.8's server rendering lost wake-ups when a page's
@@ -75,6 +87,17 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             let outcome = app::server::demo_data::seed_demo_catalog(&db).await.map_err(|e| e.to_string())?;
             println!("{outcome:?}");
             Ok(())
+        }
+        Command::Consent { action: ConsentCommand::Verify } => {
+            let db = database::connect(&config.database).await.map_err(|e| e.to_string())?;
+            database::migrate(&db).await.map_err(|e| e.to_string())?;
+            match consent_log::verify(&db).await.map_err(|e| format!("could not read the consent log: {e}"))? {
+                ChainStatus::Intact { rows } => {
+                    println!("The consent log is intact: {rows} rows, every link checked.");
+                    Ok(())
+                }
+                ChainStatus::Broken { row_id, problem } => Err(format!("the consent log is broken at row {row_id}: {problem}")),
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Plain types and rules of the store: no I/O, compiled for the server and the browser alike.
 
 pub mod catalog;
+pub mod consent;
 pub mod money;
 pub mod operator;
 pub mod paging;

@@ -1,0 +1,243 @@
+//! The consent log (B03): each decision is appended as a row whose hash covers its own
+//! content and the previous row's hash, so any edit or removal breaks the chain; `verify`
+//! walks it. The table is append-only in the database itself (triggers, see migrations).
+
+use super::entities::consent_log;
+use crate::domain::consent::{ConsentChoices, ConsentEvent, ConsentSource};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionSession, TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+
+/// The "previous hash" of the first row.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// Rows read per query while verifying.
+const VERIFY_BATCH: u64 = 1000;
+/// Attempts before giving up when another writer keeps taking the chain's end.
+const APPEND_ATTEMPTS: usize = 10;
+
+/// Appends from this process are serialized, so they never race for the chain's end; the
+/// unique `prev_hash` column still stops writers in other processes from forking it.
+static APPEND_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// One decision, as recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsentDecision {
+    pub consent_id: String,
+    pub account_id: Option<i32>,
+    pub policy_version: String,
+    pub choices: ConsentChoices,
+    pub event: ConsentEvent,
+    pub source: ConsentSource,
+    pub recorded_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub browser_family: String,
+    pub text_hash: String,
+    pub ip_hash: String,
+}
+
+/// Every field in a fixed order, each prefixed by its length so no two decisions encode alike.
+/// Times are whole milliseconds: what both databases store exactly.
+pub fn canonical_content(decision: &ConsentDecision) -> String {
+    let flag = |b: bool| if b { "1" } else { "0" };
+    let fields = [
+        decision.consent_id.clone(),
+        decision.account_id.map(|id| id.to_string()).unwrap_or_default(),
+        decision.policy_version.clone(),
+        flag(decision.choices.analytics).to_owned(),
+        flag(decision.choices.functionality).to_owned(),
+        flag(decision.choices.targeting).to_owned(),
+        decision.event.as_str().to_owned(),
+        decision.source.as_str().to_owned(),
+        decision.recorded_at.timestamp_millis().to_string(),
+        decision.expires_at.timestamp_millis().to_string(),
+        decision.browser_family.clone(),
+        decision.text_hash.clone(),
+        decision.ip_hash.clone(),
+    ];
+    fields.iter().map(|f| format!("{}:{f};", f.len())).collect()
+}
+
+/// SHA-256 (hex) of the previous row's hash and this row's canonical content.
+pub fn chain_hash(prev_hash: &str, decision: &ConsentDecision) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(prev_hash.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(canonical_content(decision).as_bytes());
+    hex::encode(hasher.finalize())
+}
+
+fn whole_millis(time: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(time.timestamp_millis()).unwrap_or(time)
+}
+
+/// The decision a stored row records, or why the row cannot be read as one.
+pub fn decision_of(row: &consent_log::Model) -> Result<ConsentDecision, String> {
+    Ok(ConsentDecision {
+        consent_id: row.consent_id.clone(),
+        account_id: row.account_id,
+        policy_version: row.policy_version.clone(),
+        choices: ConsentChoices { analytics: row.analytics, functionality: row.functionality, targeting: row.targeting },
+        event: ConsentEvent::parse(&row.event_kind).ok_or_else(|| format!("unknown event kind {:?}", row.event_kind))?,
+        source: ConsentSource::parse(&row.source).ok_or_else(|| format!("unknown source {:?}", row.source))?,
+        recorded_at: row.recorded_at,
+        expires_at: row.expires_at,
+        browser_family: row.browser_family.clone(),
+        text_hash: row.text_hash.clone(),
+        ip_hash: row.ip_hash.clone(),
+    })
+}
+
+/// Appends a decision at the end of the chain and returns the stored row. The row is
+/// committed before this returns, so a caller may acknowledge the decision afterwards.
+pub async fn append<C>(db: &C, mut decision: ConsentDecision) -> Result<consent_log::Model, DbErr>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    decision.recorded_at = whole_millis(decision.recorded_at);
+    decision.expires_at = whole_millis(decision.expires_at);
+    let _serialized = APPEND_LOCK.lock().await;
+    let mut last_error = None;
+    for _ in 0..APPEND_ATTEMPTS {
+        match try_append(db, &decision).await {
+            Ok(row) => return Ok(row),
+            // Another process took the end of the chain (unique prev_hash) or held the write
+            // lock: read the new end and try again.
+            Err(error) => last_error = Some(error),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    Err(last_error.unwrap_or_else(|| DbErr::Custom("consent log append failed".into())))
+}
+
+async fn try_append<C>(db: &C, decision: &ConsentDecision) -> Result<consent_log::Model, DbErr>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = db.begin().await?;
+    let prev_hash = consent_log::Entity::find()
+        .select_only()
+        .column(consent_log::Column::RowHash)
+        .order_by_desc(consent_log::Column::Id)
+        .limit(1)
+        .into_tuple::<String>()
+        .one(&txn)
+        .await?
+        .unwrap_or_else(|| GENESIS_HASH.to_owned());
+    let row_hash = chain_hash(&prev_hash, decision);
+    let row = consent_log::Entity::insert(consent_log::ActiveModel {
+        consent_id: Set(decision.consent_id.clone()),
+        account_id: Set(decision.account_id),
+        policy_version: Set(decision.policy_version.clone()),
+        analytics: Set(decision.choices.analytics),
+        functionality: Set(decision.choices.functionality),
+        targeting: Set(decision.choices.targeting),
+        event_kind: Set(decision.event.as_str().to_owned()),
+        source: Set(decision.source.as_str().to_owned()),
+        recorded_at: Set(decision.recorded_at),
+        expires_at: Set(decision.expires_at),
+        browser_family: Set(decision.browser_family.clone()),
+        text_hash: Set(decision.text_hash.clone()),
+        ip_hash: Set(decision.ip_hash.clone()),
+        prev_hash: Set(prev_hash),
+        row_hash: Set(row_hash),
+        ..Default::default()
+    })
+    .exec_with_returning(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// What walking the chain found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChainStatus {
+    Intact { rows: u64 },
+    Broken { row_id: i32, problem: String },
+}
+
+/// Walks the whole log in id order and reports the first row that breaks the chain.
+pub async fn verify(db: &impl ConnectionTrait) -> Result<ChainStatus, DbErr> {
+    let mut expected_prev = GENESIS_HASH.to_owned();
+    let mut last_id = 0;
+    let mut rows = 0u64;
+    loop {
+        let batch = consent_log::Entity::find()
+            .filter(consent_log::Column::Id.gt(last_id))
+            .order_by_asc(consent_log::Column::Id)
+            .limit(VERIFY_BATCH)
+            .all(db)
+            .await?;
+        if batch.is_empty() {
+            return Ok(ChainStatus::Intact { rows });
+        }
+        for row in batch {
+            let broken = |problem: String| ChainStatus::Broken { row_id: row.id, problem };
+            if row.prev_hash != expected_prev {
+                return Ok(broken("it does not follow the row before it (a row was removed or inserted)".into()));
+            }
+            let decision = match decision_of(&row) {
+                Ok(decision) => decision,
+                Err(problem) => return Ok(broken(problem)),
+            };
+            if chain_hash(&row.prev_hash, &decision) != row.row_hash {
+                return Ok(broken("its content does not match its hash (the row was changed)".into()));
+            }
+            expected_prev = row.row_hash.clone();
+            last_id = row.id;
+            rows += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn decision() -> ConsentDecision {
+        ConsentDecision {
+            consent_id: "c1".into(),
+            account_id: None,
+            policy_version: "1".into(),
+            choices: ConsentChoices::REJECT_ALL,
+            event: ConsentEvent::Deny,
+            source: ConsentSource::Banner,
+            recorded_at: Utc.timestamp_millis_opt(1_764_460_800_123).unwrap(),
+            expires_at: Utc.timestamp_millis_opt(1_795_996_800_123).unwrap(),
+            browser_family: "Chrome".into(),
+            text_hash: "a".repeat(64),
+            ip_hash: "b".repeat(64),
+        }
+    }
+
+    #[test]
+    fn b03_every_field_changes_the_hash() {
+        let base = chain_hash(GENESIS_HASH, &decision());
+        assert_eq!(base.len(), 64);
+        let variants: Vec<ConsentDecision> = vec![
+            ConsentDecision { consent_id: "c2".into(), ..decision() },
+            ConsentDecision { account_id: Some(1), ..decision() },
+            ConsentDecision { policy_version: "2".into(), ..decision() },
+            ConsentDecision { choices: ConsentChoices { analytics: true, ..ConsentChoices::REJECT_ALL }, ..decision() },
+            ConsentDecision { event: ConsentEvent::Grant, ..decision() },
+            ConsentDecision { source: ConsentSource::Preferences, ..decision() },
+            ConsentDecision { recorded_at: decision().recorded_at + chrono::Duration::milliseconds(1), ..decision() },
+            ConsentDecision { browser_family: "Firefox".into(), ..decision() },
+            ConsentDecision { ip_hash: "c".repeat(64), ..decision() },
+        ];
+        for variant in variants {
+            assert_ne!(chain_hash(GENESIS_HASH, &variant), base, "{variant:?}");
+        }
+        assert_ne!(chain_hash(&"1".repeat(64), &decision()), base, "the previous hash is covered too");
+    }
+
+    #[test]
+    fn b03_length_prefixes_keep_fields_apart() {
+        let a = ConsentDecision { consent_id: "ab".into(), policy_version: "c".into(), ..decision() };
+        let b = ConsentDecision { consent_id: "a".into(), policy_version: "bc".into(), ..decision() };
+        assert_ne!(canonical_content(&a), canonical_content(&b));
+    }
+}
