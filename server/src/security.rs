@@ -48,9 +48,72 @@ pub async fn security_headers(mut request: Request, next: Next) -> Response {
     response
 }
 
+/// Whether a request may change state: reads always may; anything else must come from a page
+/// of this site, as its `Origin` (or, failing that, its `Referer`) shows. `host` is the Host
+/// the browser addressed, which a cross-site page cannot choose (OWASP's same-origin check).
+pub fn is_same_site_request(method: &http::Method, host: Option<&str>, origin: Option<&str>, referer: Option<&str>) -> bool {
+    if matches!(*method, http::Method::GET | http::Method::HEAD | http::Method::OPTIONS) {
+        return true;
+    }
+    let Some(host) = host.filter(|h| !h.is_empty()) else { return false };
+    // What follows "scheme://host" in a URL of this site, or None for any other site.
+    let after_site = |url: &'_ str| -> Option<String> {
+        ["http://", "https://"]
+            .iter()
+            .find_map(|scheme| url.strip_prefix(scheme)?.strip_prefix(host).map(str::to_owned))
+    };
+    match (origin, referer) {
+        // An Origin is exactly scheme://host[:port]; "null" (sandboxed frames) is never this site.
+        (Some(origin), _) => after_site(origin).is_some_and(|rest| rest.is_empty()),
+        (None, Some(referer)) => after_site(referer).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')),
+        (None, None) => false,
+    }
+}
+
+/// Refuses state-changing requests from other sites (CSRF), before any handler or server
+/// function runs. Browsers send `Origin` on every cross-site POST, form or fetch.
+pub async fn refuse_cross_site_requests(request: Request, next: Next) -> Response {
+    let allowed = {
+        let headers = request.headers();
+        let header = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+        is_same_site_request(request.method(), header(header::HOST), header(header::ORIGIN), header(header::REFERER))
+    };
+    if allowed {
+        next.run(request).await
+    } else {
+        tracing::warn!(method = %request.method(), path = request.uri().path(), "refused a cross-site request");
+        let mut response = Response::new(axum::body::Body::from(
+            "This request did not come from a page of this store, so it was refused. Go back to the store and try again.",
+        ));
+        *response.status_mut() = http::StatusCode::FORBIDDEN;
+        response
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_are_always_allowed() {
+        assert!(is_same_site_request(&http::Method::GET, None, None, None));
+        assert!(is_same_site_request(&http::Method::HEAD, Some("shop"), Some("https://evil.example"), None));
+    }
+
+    #[test]
+    fn writes_must_come_from_this_site() {
+        let post = http::Method::POST;
+        let host = Some("127.0.0.1:3000");
+        assert!(is_same_site_request(&post, host, Some("http://127.0.0.1:3000"), None));
+        assert!(is_same_site_request(&post, host, None, Some("http://127.0.0.1:3000/search?q=x")));
+        assert!(!is_same_site_request(&post, host, None, None), "no evidence of where it came from");
+        assert!(!is_same_site_request(&post, host, Some("https://evil.example"), Some("http://127.0.0.1:3000/")), "Origin wins over Referer");
+        assert!(!is_same_site_request(&post, host, Some("null"), None));
+        assert!(!is_same_site_request(&post, host, Some("http://127.0.0.1:30000"), None), "another port is another site");
+        assert!(!is_same_site_request(&post, host, Some("http://127.0.0.1:3000.evil.example"), None));
+        assert!(!is_same_site_request(&post, host, None, Some("http://127.0.0.1:3000@evil.example/")));
+        assert!(!is_same_site_request(&post, None, Some("http://127.0.0.1:3000"), None), "no Host to compare with");
+    }
 
     #[test]
     fn nonces_are_fresh_and_header_safe() {

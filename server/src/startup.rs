@@ -125,6 +125,8 @@ pub fn build_router(state: AppState) -> Router {
         // connection open forever.
         .layer(TimeoutLayer::with_status_code(http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
         .layer(CompressionLayer::new())
+        // Outermost but one: a cross-site POST is refused before any server function runs.
+        .layer(middleware::from_fn(security::refuse_cross_site_requests))
         .layer(middleware::from_fn(security::security_headers))
 }
 

@@ -114,6 +114,7 @@ async fn the_product_api_answers_404_with_a_typed_error(backend: Backend) {
     let response = app
         .client
         .post(app.url("/api/catalog/product"))
+        .header("origin", &app.address)
         .header("content-type", "application/x-www-form-urlencoded")
         .body("slug=no-such-thing")
         .send()
@@ -212,7 +213,36 @@ async fn product_pictures_are_drawn_for_every_product(backend: Backend) {
     assert_eq!(app.get("/media/products/..%2Fsecret.svg").await.status().as_u16(), 404);
 }
 
+// Cross-site request forgery: a POST from another site never reaches a server function.
+async fn cross_site_posts_are_refused_before_any_server_function_runs(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let post = |origin: Option<&str>, referer: Option<&str>| {
+        let mut request = app
+            .client
+            .post(app.url("/api/catalog/product"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("slug=copper-kettle");
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        if let Some(referer) = referer {
+            request = request.header("referer", referer);
+        }
+        request.send()
+    };
+    let evil = post(Some("https://evil.example"), None).await.unwrap();
+    assert_eq!(evil.status().as_u16(), 403);
+    assert!(evil.text().await.unwrap().contains("did not come from a page of this store"));
+    assert_eq!(post(None, None).await.unwrap().status().as_u16(), 403, "no Origin and no Referer");
+    assert_eq!(post(Some("null"), None).await.unwrap().status().as_u16(), 403);
+    assert_eq!(post(Some(&app.address), None).await.unwrap().status().as_u16(), 200);
+    let referer = format!("{}/product/copper-kettle", app.address);
+    assert_eq!(post(None, Some(&referer)).await.unwrap().status().as_u16(), 200);
+    assert_eq!(app.get("/product/copper-kettle").await.status().as_u16(), 200, "reading needs no Origin");
+}
+
 on_both_databases!(
+    cross_site_posts_are_refused_before_any_server_function_runs,
     p01_home_page_shows_featured_products_categories_and_the_operator,
     p01_operator_identity_comes_from_configuration,
     p03_policy_page_shows_how_to_contact_the_data_protection_coordinator,
