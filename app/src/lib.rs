@@ -10,7 +10,7 @@ pub mod server;
 
 #[cfg(feature = "ssr")]
 use components::layout::SiteFooter;
-use components::layout::SiteHeader;
+use components::{consent_banner::ConsentBanner, layout::SiteHeader};
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use leptos_meta::MetaTags;
@@ -20,7 +20,7 @@ use leptos_router::{
     path, SsrMode,
 };
 use pages::{
-    category::CategoryPage, home::HomePage, not_found::NotFound, placeholders::{AccountPage, BasketPage},
+    category::CategoryPage, cookies::CookiePreferencesPage, home::HomePage, not_found::NotFound, placeholders::{AccountPage, BasketPage},
     privacy::PrivacyPolicyPage, product::ProductPage, search::SearchPage,
 };
 
@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <a class="skip-link" href="#main">"Skip to main content"</a>
             <SiteHeader/>
+            <ConsentBanner/>
             <main id="main" class="page" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage/>
@@ -72,6 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/product/:slug") view=ProductPage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/privacy") view=PrivacyPolicyPage/>
+                    <Route path=path!("/cookies") view=CookiePreferencesPage/>
                     <Route path=path!("/basket") view=BasketPage/>
                     <Route path=path!("/account") view=AccountPage/>
                 </Routes>

@@ -24,6 +24,8 @@ pub struct Config {
     pub secret_key: SecretSource,
     /// Load the demo catalog into an empty database on start.
     pub demo_data: bool,
+    /// Cookies get the `Secure` flag: the store is reached over https (`PUBLIC_URL`).
+    pub secure_cookies: bool,
     pub log_filter: String,
 }
 
@@ -161,6 +163,12 @@ impl Config {
             Some(raw) => parse_bool(raw).ok_or_else(|| invalid("DEMO_DATA", raw, "expected true or false"))?,
         };
 
+        let secure_cookies = match get("PUBLIC_URL") {
+            None => false,
+            Some(url) if url.starts_with("https://") => true,
+            Some(url) if url.starts_with("http://") => false,
+            Some(url) => return Err(invalid("PUBLIC_URL", &url, "expected the address shoppers use, such as https://shop.example")),
+        };
         let secret_key = match get("SECRET_KEY") {
             Some(raw) => SecretSource::Inline(SecretKey::parse(&raw).map_err(|problem| invalid("SECRET_KEY", "<hidden>", problem))?),
             None => SecretSource::File(PathBuf::from(text("SECRET_KEY_FILE", DEFAULT_SECRET_KEY_FILE))),
@@ -195,6 +203,7 @@ impl Config {
             operator,
             secret_key,
             demo_data,
+            secure_cookies,
             log_filter: text("RUST_LOG", "info,sqlx=warn,sea_orm=warn"),
         })
     }

@@ -3,7 +3,11 @@
 use crate::{
     assets, config::{self, Config, ConfigError}, database::{self, DatabaseError}, media, security,
 };
-use app::server::{build_assets::BuildAssets, demo_data, state::AppState};
+use app::server::{
+    build_assets::BuildAssets,
+    demo_data,
+    state::{AppState, SecretBytes},
+};
 use app::{shell, App};
 use axum::{middleware, routing::get, serve::ListenerExt, Router};
 use leptos::{config::Env, nonce::Nonce, prelude::*};
@@ -36,8 +40,8 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
-        // Created on first run if absent, so later features always find a key.
-        config::load_or_create_secret(&config.secret_key)?;
+        // Created on first run if absent.
+        let secret_key = config::load_or_create_secret(&config.secret_key)?;
         let db = database::connect(&config.database).await?;
         database::migrate(&db).await?;
         if config.demo_data {
@@ -63,6 +67,8 @@ impl Application {
             operator: config.operator.clone(),
             catalog: Default::default(),
             assets: Arc::new(build_assets),
+            secret_key: SecretBytes::new(secret_key.as_bytes()),
+            secure_cookies: config.secure_cookies,
         };
         Ok(Self { listener, router: build_router(state.clone()), state })
     }
@@ -84,7 +90,9 @@ impl Application {
                 tracing::warn!(%error, "could not set TCP_NODELAY");
             }
         });
-        axum::serve(listener, self.router).with_graceful_shutdown(shutdown).await
+        // The client address feeds only the consent log's salted, truncated IP hash.
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, service).with_graceful_shutdown(shutdown).await
     }
 }
 

@@ -42,6 +42,7 @@ pub fn SiteFooter(operator: Operator) -> impl IntoView {
                     <h2 id="footer-help">"Your privacy"</h2>
                     <ul>
                         <li><a href="/privacy">"Privacy & cookies policy"</a></li>
+                        <li><a href="/cookies">"Cookie preferences"</a></li>
                         <li><a href="/privacy#contact">"Contact our Data Protection Coordinator"</a></li>
                     </ul>
                 </nav>

@@ -1,5 +1,6 @@
 //! UI pieces shared by several pages.
 
+pub mod consent_banner;
 pub mod layout;
 pub mod notice;
 pub mod pagination;

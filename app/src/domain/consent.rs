@@ -128,3 +128,101 @@ mod tests {
         assert_eq!(ConsentEvent::parse("bogus"), None);
     }
 }
+
+/// The version of the privacy & cookies policy visitors decide on; a new version asks again (B06).
+pub const POLICY_VERSION: &str = "2026-11-30";
+/// How long a decision stands before the banner asks again (B06). Refusals and acceptances
+/// are remembered equally long.
+pub const DECISION_LIFETIME_DAYS: i64 = 365;
+/// The strictly necessary cookie that remembers a visitor's decision (and nothing else).
+pub const CONSENT_COOKIE: &str = "sop_consent";
+
+/// The exact words of the cookie banner: their hash goes into every banner decision's log row,
+/// proving what the visitor was shown (including that "Reject all" was offered).
+pub const BANNER_TEXT: &str = "We use cookies. Strictly necessary cookies keep the store working and are always on. \
+With your permission we would also use analytical cookies to count visits, functionality cookies to remember your \
+preferences, and targeting cookies from advertising partners. Nothing optional is set until you choose. \
+[Accept all] [Reject all] [Choose]";
+
+/// What the consent cookie holds: a pseudonymous id, the policy version decided on, when, and
+/// the choice. Encoded as `v1.<id>.<version>.<unix seconds>.<a><f><t>`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentCookie {
+    pub consent_id: String,
+    pub policy_version: String,
+    pub decided_at: i64,
+    pub choices: ConsentChoices,
+}
+
+impl ConsentCookie {
+    pub fn encode(&self) -> String {
+        let bit = |b: bool| if b { '1' } else { '0' };
+        format!(
+            "v1.{}.{}.{}.{}{}{}",
+            self.consent_id,
+            self.policy_version,
+            self.decided_at,
+            bit(self.choices.analytics),
+            bit(self.choices.functionality),
+            bit(self.choices.targeting)
+        )
+    }
+
+    /// Reads a cookie value; anything malformed counts as no decision.
+    pub fn parse(value: &str) -> Option<Self> {
+        let mut parts = value.split('.');
+        let (Some("v1"), Some(id), Some(version), Some(at), Some(bits), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        let token_ok = |s: &str| !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !token_ok(id) || !token_ok(version) || bits.len() != 3 || !bits.bytes().all(|b| b == b'0' || b == b'1') {
+            return None;
+        }
+        let flag = |i: usize| bits.as_bytes()[i] == b'1';
+        Some(Self {
+            consent_id: id.to_owned(),
+            policy_version: version.to_owned(),
+            decided_at: at.parse().ok()?,
+            choices: ConsentChoices { analytics: flag(0), functionality: flag(1), targeting: flag(2) },
+        })
+    }
+
+    /// Whether this decision still stands: same policy version and younger than its lifetime (B06).
+    pub fn is_current(&self, policy_version: &str, now: i64) -> bool {
+        self.policy_version == policy_version && now - self.decided_at < DECISION_LIFETIME_DAYS * 86_400 && self.decided_at <= now + 300
+    }
+}
+
+#[cfg(test)]
+mod cookie_tests {
+    use super::*;
+
+    fn cookie() -> ConsentCookie {
+        ConsentCookie {
+            consent_id: "abc_DEF-123".into(),
+            policy_version: POLICY_VERSION.into(),
+            decided_at: 1_764_460_800,
+            choices: ConsentChoices { analytics: true, functionality: false, targeting: true },
+        }
+    }
+
+    #[test]
+    fn the_consent_cookie_round_trips_and_refuses_garbage() {
+        assert_eq!(cookie().encode(), "v1.abc_DEF-123.2026-11-30.1764460800.101");
+        assert_eq!(ConsentCookie::parse(&cookie().encode()), Some(cookie()));
+        for bad in ["", "v2.a.b.1.000", "v1.a.b.1.00", "v1.a.b.x.000", "v1.a b.c.1.000", "v1..b.1.000", "v1.a.b.1.000.extra", "v1.a.b.1.012"] {
+            assert_eq!(ConsentCookie::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn b06_a_new_policy_version_or_an_old_decision_asks_again() {
+        let decided = cookie();
+        assert!(decided.is_current(POLICY_VERSION, decided.decided_at + 86_400));
+        assert!(!decided.is_current("2027-01-01", decided.decided_at + 86_400), "new policy version");
+        assert!(!decided.is_current(POLICY_VERSION, decided.decided_at + DECISION_LIFETIME_DAYS * 86_400), "twelve months later");
+        assert!(!decided.is_current(POLICY_VERSION, decided.decided_at - 3_600), "a decision from the future is not trusted");
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod consent;
+pub mod cookies;
 pub mod money;
 pub mod operator;
 pub mod paging;

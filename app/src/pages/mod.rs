@@ -1,6 +1,7 @@
 //! One module per page of the store.
 
 pub mod category;
+pub mod cookies;
 pub mod home;
 pub mod not_found;
 pub mod placeholders;

@@ -151,6 +151,13 @@ where
     Ok(row)
 }
 
+/// Where a decision sits in the chain: enough for a visitor's receipt to be checked later.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ChainLink {
+    pub row_id: i32,
+    pub row_hash: String,
+}
+
 /// What walking the chain found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ChainStatus {

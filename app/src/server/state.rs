@@ -16,6 +16,10 @@ pub struct AppState {
     pub operator: Operator,
     pub catalog: Arc<CatalogCache>,
     pub assets: Arc<BuildAssets>,
+    /// Signs and salts (never shown): the IP-hash salt of the consent log, later session keys.
+    pub secret_key: SecretBytes,
+    /// Whether the store is served over https, so cookies get the `Secure` flag.
+    pub secure_cookies: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -28,4 +32,28 @@ impl FromRef<AppState> for LeptosOptions {
 /// server binary, found by the first integration test, so it is not a user-facing error.
 pub fn app_state() -> AppState {
     expect_context::<AppState>()
+}
+
+/// Key material that never appears in logs or debug output.
+#[derive(Clone)]
+pub struct SecretBytes(Arc<[u8]>);
+
+impl SecretBytes {
+    pub fn new(bytes: &[u8]) -> Self {
+        Self(Arc::from(bytes))
+    }
+}
+
+impl std::ops::Deref for SecretBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretBytes(<redacted>)")
+    }
 }

@@ -1,0 +1,114 @@
+//! Cookie decisions: the banner's "Accept all" / "Reject all" and the preferences form.
+
+use crate::domain::consent::ConsentChoices;
+use leptos::prelude::*;
+use leptos::server_fn::{codec::JsonEncoding, error::{FromServerFnError, ServerFnErrorErr}};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum ConsentError {
+    /// 400
+    #[error("Choose “Accept all”, “Reject all” or your own settings.")]
+    UnknownDecision,
+    /// 503: the decision was not recorded, so it is not acknowledged either.
+    #[error("Your choice could not be saved just now. Please try again.")]
+    NotRecorded,
+    #[error("We couldn't reach the store. Check your connection and try again.")]
+    Unreachable(String),
+}
+
+impl FromServerFnError for ConsentError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::Unreachable(value.to_string())
+    }
+}
+
+/// What the browser is told once the decision is committed to the log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionRecorded {
+    pub choices: ConsentChoices,
+    pub row_hash: String,
+}
+
+/// Reads the submitted form: `decision` is `accept`, `reject`, or `custom` with a checkbox
+/// (`on`) for each optional category the visitor allows; an unticked box is absent.
+pub fn choices_from_form(
+    decision: &str,
+    analytics: Option<&str>,
+    functionality: Option<&str>,
+    targeting: Option<&str>,
+) -> Result<ConsentChoices, ConsentError> {
+    let ticked = |value: Option<&str>| value.is_some_and(|v| v == "on" || v == "true");
+    match decision {
+        "accept" => Ok(ConsentChoices::ACCEPT_ALL),
+        "reject" => Ok(ConsentChoices::REJECT_ALL),
+        "custom" => Ok(ConsentChoices { analytics: ticked(analytics), functionality: ticked(functionality), targeting: ticked(targeting) }),
+        _ => Err(ConsentError::UnknownDecision),
+    }
+}
+
+/// Records a decision. Without JavaScript the browser posts the form and is sent back to the
+/// page it came from (the `Referer`), now without the banner.
+#[server(endpoint = "consent/decide")]
+pub async fn record_cookie_decision(
+    decision: String,
+    analytics: Option<String>,
+    functionality: Option<String>,
+    targeting: Option<String>,
+) -> Result<DecisionRecorded, ConsentError> {
+    use crate::domain::consent::{ConsentSource, BANNER_TEXT};
+    use crate::server::{consent_service, state::app_state};
+    let set_status = |status: http::StatusCode| {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(status);
+        }
+    };
+    let choices = match choices_from_form(&decision, analytics.as_deref(), functionality.as_deref(), targeting.as_deref()) {
+        Ok(choices) => choices,
+        Err(error) => {
+            set_status(http::StatusCode::BAD_REQUEST);
+            return Err(error);
+        }
+    };
+    let (source, shown_text) = if decision == "custom" {
+        (ConsentSource::Preferences, crate::domain::cookies::PREFERENCES_TEXT)
+    } else {
+        (ConsentSource::Banner, BANNER_TEXT)
+    };
+    let state = app_state();
+    let parts: http::request::Parts = expect_context();
+    match consent_service::record(&state, &parts, choices, source, shown_text, chrono::Utc::now()).await {
+        Ok((cookie, link)) => {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                if let Ok(value) = http::HeaderValue::from_str(&consent_service::set_cookie_value(&cookie, state.secure_cookies)) {
+                    response.append_header(http::header::SET_COOKIE, value);
+                }
+            }
+            Ok(DecisionRecorded { choices, row_hash: link.row_hash })
+        }
+        Err(error) => {
+            tracing::error!(%error, "recording a consent decision failed");
+            set_status(http::StatusCode::SERVICE_UNAVAILABLE);
+            Err(ConsentError::NotRecorded)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn b02_forms_read_as_the_visitor_meant() {
+        assert_eq!(choices_from_form("accept", None, None, None), Ok(ConsentChoices::ACCEPT_ALL));
+        assert_eq!(choices_from_form("reject", Some("on"), Some("on"), Some("on")), Ok(ConsentChoices::REJECT_ALL));
+        assert_eq!(
+            choices_from_form("custom", Some("on"), None, Some("off")),
+            Ok(ConsentChoices { analytics: true, functionality: false, targeting: false })
+        );
+        assert_eq!(choices_from_form("custom", None, None, None), Ok(ConsentChoices::REJECT_ALL), "nothing pre-ticked");
+        assert_eq!(choices_from_form("everything", None, None, None), Err(ConsentError::UnknownDecision));
+    }
+}

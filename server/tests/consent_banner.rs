@@ -1,0 +1,149 @@
+//! The cookie banner and preferences over real HTTP: nothing optional before a choice,
+//! "Reject all" as easy as "Accept all", decisions logged before they are acknowledged, and
+//! everything working as plain form posts without JavaScript.
+
+mod support;
+
+use app::server::consent_log::{self, ChainStatus};
+use sea_orm::{Database, EntityTrait};
+use support::{spawn_app, Backend, TestApp};
+
+const BANNER: &str = "data-consent-banner";
+
+/// Posts the consent form as a browser without JavaScript does; returns the response.
+async fn post_decision(app: &TestApp, from_path: &str, form: &str, cookie: Option<&str>) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(app.url("/api/consent/decide"))
+        .header("origin", &app.address)
+        .header("referer", app.url(from_path))
+        .header("accept", "text/html,application/xhtml+xml")
+        .header("user-agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form.to_owned());
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.expect("the store answers")
+}
+
+fn consent_cookie(response: &reqwest::Response) -> String {
+    let set_cookie = response.headers().get("set-cookie").expect("a consent cookie is set").to_str().unwrap();
+    set_cookie.split(';').next().unwrap().to_owned()
+}
+
+async fn log_rows(app: &TestApp) -> Vec<app::server::entities::consent_log::Model> {
+    let db = Database::connect(app.db.url()).await.unwrap();
+    app::server::entities::consent_log::Entity::find().all(&db).await.unwrap()
+}
+
+// B01: a first visit gets no cookie at all, and the banner asks.
+async fn b01_first_visit_sets_no_cookie_and_shows_the_banner(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    for path in ["/", "/category/tea-coffee", "/product/copper-kettle", "/search?q=tea", "/privacy", "/cookies"] {
+        let response = app.get(path).await;
+        assert!(response.headers().get("set-cookie").is_none(), "{path} sets no cookie before a choice");
+        assert!(response.text().await.unwrap().contains(BANNER), "{path} shows the banner");
+    }
+}
+
+// B02: "Reject all" is the same element, in the same kind of form, as "Accept all"; nothing is pre-ticked.
+async fn b02_reject_all_is_as_prominent_as_accept_all(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let (_, body) = app.page("/").await;
+    let accept = body.find(">Accept all").expect("an Accept all button");
+    let reject = body.find(">Reject all").expect("a Reject all button");
+    let button_before = |end: usize| body[..end].rsplit_once("<button").unwrap().1.to_owned();
+    assert_eq!(button_before(accept), button_before(reject), "same element, same class, same weight");
+    assert!(body[accept..].starts_with(">Accept all<!></button>") || body[accept..].starts_with(">Accept all</button>"));
+    assert!(body.contains(">Choose</a>"));
+    let (_, preferences) = app.page("/cookies").await;
+    assert!(!preferences.contains("checked"), "nothing is pre-ticked");
+    assert_eq!(preferences.matches("type=\"checkbox\"").count(), 3, "one switch per optional category");
+}
+
+// B03, B09: without JavaScript, "Reject all" is logged, remembered, and returns to the same page without the banner.
+async fn b09_reject_all_without_javascript_is_logged_and_returns_to_the_same_page(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let response = post_decision(&app, "/category/tea-coffee", "decision=reject", None).await;
+    assert_eq!(response.status().as_u16(), 302);
+    let location = response.headers()["location"].to_str().unwrap();
+    assert_eq!(location.trim_end_matches('?'), app.url("/category/tea-coffee"), "back to the page it came from");
+    let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(set_cookie.contains("Max-Age=31536000") && set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    let cookie = consent_cookie(&response);
+    assert!(cookie.ends_with(".000"), "nothing optional allowed: {cookie}");
+
+    let rows = log_rows(&app).await;
+    assert_eq!(rows.len(), 1, "logged before it was acknowledged");
+    let row = &rows[0];
+    assert_eq!((row.event_kind.as_str(), row.source.as_str()), ("deny", "banner"));
+    assert!(!row.analytics && !row.functionality && !row.targeting);
+    assert_eq!(row.browser_family, "Chrome");
+    assert_eq!(row.ip_hash.len(), 64, "a salted hash, never the address");
+    assert!(!row.ip_hash.contains("127.0.0"));
+    assert!(cookie.contains(&row.consent_id), "the cookie carries the pseudonymous id of the row");
+
+    let page = app.client.get(app.url("/category/tea-coffee")).header("cookie", &cookie).send().await.unwrap();
+    assert!(page.headers().get("set-cookie").is_none());
+    assert!(!page.text().await.unwrap().contains(BANNER), "decided: no banner");
+}
+
+// B03, B04: accepting, then withdrawing on the preferences page, is two chained rows under one consent id.
+async fn b04_withdrawing_is_one_form_and_is_logged_as_a_withdrawal(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let accepted = post_decision(&app, "/", "decision=accept", None).await;
+    let cookie = consent_cookie(&accepted);
+    assert!(cookie.ends_with(".111"));
+    let custom = post_decision(&app, "/cookies", "decision=custom&analytics=on", Some(&cookie)).await;
+    assert_eq!(custom.status().as_u16(), 302);
+    let cookie = consent_cookie(&custom);
+    assert!(cookie.ends_with(".100"), "only analytics: {cookie}");
+    let withdrawn = post_decision(&app, "/cookies", "decision=custom", Some(&cookie)).await;
+    assert!(consent_cookie(&withdrawn).ends_with(".000"));
+
+    let rows = log_rows(&app).await;
+    let kinds: Vec<(&str, &str)> = rows.iter().map(|r| (r.event_kind.as_str(), r.source.as_str())).collect();
+    assert_eq!(kinds, [("grant", "banner"), ("grant", "preferences"), ("withdraw", "preferences")]);
+    assert!(rows.iter().all(|r| r.consent_id == rows[0].consent_id), "one visitor, one pseudonymous id");
+    assert_ne!(rows[0].text_hash, rows[1].text_hash, "the log proves which text was shown");
+    let db = Database::connect(app.db.url()).await.unwrap();
+    assert_eq!(consent_log::verify(&db).await.unwrap(), ChainStatus::Intact { rows: 3 });
+}
+
+// B06: a decision on an older policy version brings the banner back.
+async fn b06_a_decision_on_an_old_policy_version_asks_again(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let now = chrono::Utc::now().timestamp();
+    let old = format!("sop_consent=v1.someone.2020-01-01.{now}.000");
+    let page = app.client.get(app.url("/")).header("cookie", old).send().await.unwrap();
+    assert!(page.text().await.unwrap().contains(BANNER));
+    let year_old = format!("sop_consent=v1.someone.{}.{}.000", app::domain::consent::POLICY_VERSION, now - 366 * 86_400);
+    let page = app.client.get(app.url("/")).header("cookie", year_old).send().await.unwrap();
+    assert!(page.text().await.unwrap().contains(BANNER));
+}
+
+async fn an_unknown_decision_is_refused_and_not_logged(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let response = app
+        .client
+        .post(app.url("/api/consent/decide"))
+        .header("origin", &app.address)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("decision=everything")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    assert!(response.headers().get("set-cookie").is_none());
+    assert!(log_rows(&app).await.is_empty());
+}
+
+on_both_databases!(
+    b01_first_visit_sets_no_cookie_and_shows_the_banner,
+    b02_reject_all_is_as_prominent_as_accept_all,
+    b09_reject_all_without_javascript_is_logged_and_returns_to_the_same_page,
+    b04_withdrawing_is_one_form_and_is_logged_as_a_withdrawal,
+    b06_a_decision_on_an_old_policy_version_asks_again,
+    an_unknown_decision_is_refused_and_not_logged,
+);
