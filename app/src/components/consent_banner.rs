@@ -2,9 +2,25 @@
 //! decides, so it works before and without the wasm. "Accept all" and "Reject all" are the same
 //! kind of button in the same kind of form; hydrated, a choice closes the banner in place.
 
-use crate::api::consent::RecordCookieDecision;
+use crate::api::consent::{record_cookie_decision, ConsentError, DecisionRecorded};
 use leptos::prelude::*;
-use leptos::form::ActionForm;
+use leptos::task::spawn_local;
+
+/// The address every consent form posts to without JavaScript.
+pub const DECIDE_URL: &str = "/api/consent/decide";
+
+/// Hydrated, a consent form calls the server function directly and reports the outcome to
+/// `done`. (`ActionForm`/`ServerAction` would add ~25 KB of wasm for the same result.)
+pub fn submit_decision(
+    decision: &'static str,
+    [analytics, functionality, targeting]: [bool; 3],
+    done: impl FnOnce(Result<DecisionRecorded, ConsentError>) + 'static,
+) {
+    let on = |ticked: bool| ticked.then(|| "on".to_owned());
+    spawn_local(async move {
+        done(record_cookie_decision(decision.to_owned(), on(analytics), on(functionality), on(targeting)).await);
+    });
+}
 
 #[component]
 pub fn ConsentBanner() -> impl IntoView {
@@ -21,25 +37,26 @@ pub fn ConsentBanner() -> impl IntoView {
         }
     })
     .into_inner();
-    let accept = ServerAction::<RecordCookieDecision>::new();
-    let reject = ServerAction::<RecordCookieDecision>::new();
-    let decided = move || [accept, reject].iter().any(|action| matches!(action.value().get(), Some(Ok(_))));
-    let failure = move || {
-        [accept, reject].iter().find_map(|action| match action.value().get() {
-            Some(Err(error)) => Some(error.to_string()),
-            _ => None,
-        })
-    };
-    let choice_form = |action: ServerAction<RecordCookieDecision>, decision: &'static str, label: &'static str| {
+    let decided = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
+    let choice_form = move |choice: &'static str, label: &'static str| {
+        let submit = move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let all = choice == "accept";
+            submit_decision(choice, [all; 3], move |outcome| match outcome {
+                Ok(_) => decided.set(true),
+                Err(error) => failure.set(Some(error.to_string())),
+            });
+        };
         view! {
-            <ActionForm action attr:class="consent-banner__form">
-                <input type="hidden" name="decision" value=decision/>
+            <form class="consent-banner__form" method="post" action=DECIDE_URL on:submit=submit>
+                <input type="hidden" name="decision" value=choice/>
                 <button type="submit" class="button consent-banner__button">{label}</button>
-            </ActionForm>
+            </form>
         }
     };
     view! {
-        <Show when=move || needs_decision && !decided()>
+        <Show when=move || needs_decision && !decided.get()>
             <section class="consent-banner" aria-labelledby="consent-banner-title" data-consent-banner="">
                 <h2 id="consent-banner-title" class="consent-banner__title">"Cookies on SOP Store"</h2>
                 <p>
@@ -47,10 +64,10 @@ pub fn ConsentBanner() -> impl IntoView {
                     "analytical cookies to count visits, functionality cookies to remember your preferences, and targeting cookies "
                     "from advertising partners. Nothing optional is set until you choose."
                 </p>
-                {move || failure().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+                {move || failure.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
                 <div class="consent-banner__choices">
-                    {choice_form(accept, "accept", "Accept all")}
-                    {choice_form(reject, "reject", "Reject all")}
+                    {choice_form("accept", "Accept all")}
+                    {choice_form("reject", "Reject all")}
                     <a class="button consent-banner__button" href="/cookies">"Choose"</a>
                 </div>
             </section>

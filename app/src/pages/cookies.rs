@@ -1,18 +1,24 @@
 //! Cookie preferences (a stable URL, linked from every footer): a switch per optional
 //! category, nothing pre-ticked, and the table of every cookie the store sets (P24, P25).
 
-use crate::api::consent::RecordCookieDecision;
+use crate::components::consent_banner::{submit_decision, DECIDE_URL};
 use crate::domain::consent::CookieCategory;
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn CookiePreferencesPage() -> impl IntoView {
-    let save = ServerAction::<RecordCookieDecision>::new();
-    let outcome = move || match save.value().get() {
-        Some(Ok(_)) => Some(view! { <p class="notice" role="status">"Your choices are saved."</p> }.into_any()),
-        Some(Err(error)) => Some(view! { <p class="field-error" role="alert">{error.to_string()}</p> }.into_any()),
+    // Nothing is pre-ticked (B02); each box updates its signal for the hydrated submit.
+    let (analytics, functionality, targeting) = (RwSignal::new(false), RwSignal::new(false), RwSignal::new(false));
+    let saved = RwSignal::new(None::<Result<(), String>>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let ticked = [analytics.get_untracked(), functionality.get_untracked(), targeting.get_untracked()];
+        submit_decision("custom", ticked, move |outcome| saved.set(Some(outcome.map(|_| ()).map_err(|e| e.to_string()))));
+    };
+    let outcome = move || match saved.get() {
+        Some(Ok(())) => Some(view! { <p class="notice" role="status">"Your choices are saved."</p> }.into_any()),
+        Some(Err(message)) => Some(view! { <p class="field-error" role="alert">{message}</p> }.into_any()),
         None => None,
     };
     view! {
@@ -20,26 +26,31 @@ pub fn CookiePreferencesPage() -> impl IntoView {
         <h1>"Cookie preferences"</h1>
         <p>"Choose which cookies we may use. Strictly necessary cookies are always on. You can change your mind at any time on this page."</p>
         {outcome}
-        <ActionForm action=save attr:class="cookie-preferences">
+        <form class="cookie-preferences" method="post" action=DECIDE_URL on:submit=submit>
             <input type="hidden" name="decision" value="custom"/>
             {CookieCategory::ALL
                 .into_iter()
                 .map(|category| {
-                    let key = match category {
-                        CookieCategory::StrictlyNecessary => "necessary",
-                        CookieCategory::Analytics => "analytics",
-                        CookieCategory::Functionality => "functionality",
-                        CookieCategory::Targeting => "targeting",
+                    let (key, ticked) = match category {
+                        CookieCategory::StrictlyNecessary => ("necessary", None),
+                        CookieCategory::Analytics => ("analytics", Some(analytics)),
+                        CookieCategory::Functionality => ("functionality", Some(functionality)),
+                        CookieCategory::Targeting => ("targeting", Some(targeting)),
                     };
                     let id = format!("cookies-{key}");
                     view! {
                         <fieldset class="cookie-category" data-category=key>
                             <legend>{category.label()}</legend>
                             <p class="hint">{category.purpose()}</p>
-                            {if category.is_optional() {
+                            {if let Some(ticked) = ticked {
                                 view! {
                                     <div class="checkbox">
-                                        <input type="checkbox" id=id.clone() name=key/>
+                                        <input
+                                            type="checkbox"
+                                            id=id.clone()
+                                            name=key
+                                            on:change=move |ev| ticked.set(event_target_checked(&ev))
+                                        />
                                         <label for=id>{format!("Allow {} cookies", category.label().to_lowercase())}</label>
                                     </div>
                                 }
@@ -53,7 +64,7 @@ pub fn CookiePreferencesPage() -> impl IntoView {
                 })
                 .collect_view()}
             <button type="submit" class="button">"Save my choices"</button>
-        </ActionForm>
+        </form>
     }
 }
 
