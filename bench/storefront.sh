@@ -88,22 +88,40 @@ declare -A rps p99 bytes errors
 
 # wrk sends no Accept-Encoding, so every answer is uncompressed: the SSR pages and the static
 # copy (which has no precompressed variant) are compared on equal terms.
+# wrk and the server share two cores, so one run of a URL can be off by a third; the URLs are
+# measured in turn for several rounds and each figure is the median of its rounds.
+rounds="${BENCH_ROUNDS:-3}"
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a whole number (got '$rounds')"
+declare -A rps_runs p99_runs
 for name in "${names[@]}"; do
-  say "wrk ${url[$name]} (${seconds} s)" >&2
   # One request first: it warms caches and fails fast on a broken URL instead of benchmarking a 404.
   bytes[$name]="$(curl -fsS --max-time 30 -o /dev/null -w '%{size_download}' "$base${url[$name]}")" \
     || die "${url[$name]} does not answer 200"
-  out="$(timeout $((seconds + 30)) wrk -t2 -c32 -d"${seconds}s" --latency "$base${url[$name]}")" \
-    || die "wrk failed on ${url[$name]}"
-  rps[$name]="$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
-  # wrk prints latencies as 512.00us, 3.21ms, 1.02s or 1.50m; normalise to milliseconds.
-  p99[$name]="$(awk '$1 == "99%" { v = $2
-      if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0
-      else if (v ~ /[0-9]s$/) v = v * 1000; else if (v ~ /m$/) v = v * 60000
-      printf "%.2f", v }' <<<"$out")"
-  [[ -n "${rps[$name]}" && -n "${p99[$name]}" ]] || { echo "$out" >&2; die "could not parse wrk output for ${url[$name]}"; }
-  errors[$name]="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { for (i = 4; i <= NF; i += 2) n += $i }
-      END { print n + 0 }' <<<"$out")"
+  errors[$name]=0
+done
+for ((round = 1; round <= rounds; round++)); do
+  for name in "${names[@]}"; do
+    say "round $round/$rounds: wrk ${url[$name]} (${seconds} s)" >&2
+    out="$(timeout $((seconds + 30)) wrk -t2 -c32 -d"${seconds}s" --latency "$base${url[$name]}")" \
+      || die "wrk failed on ${url[$name]}"
+    one_rps="$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
+    # wrk prints latencies as 512.00us, 3.21ms, 1.02s or 1.50m; normalise to milliseconds.
+    one_p99="$(awk '$1 == "99%" { v = $2
+        if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0
+        else if (v ~ /[0-9]s$/) v = v * 1000; else if (v ~ /m$/) v = v * 60000
+        printf "%.2f", v }' <<<"$out")"
+    [[ -n "$one_rps" && -n "$one_p99" ]] || { echo "$out" >&2; die "could not parse wrk output for ${url[$name]}"; }
+    rps_runs[$name]+="$one_rps "
+    p99_runs[$name]+="$one_p99 "
+    failed="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { for (i = 4; i <= NF; i += 2) n += $i }
+        END { print n + 0 }' <<<"$out")"
+    errors[$name]=$((errors[$name] + failed))
+  done
+done
+median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+for name in "${names[@]}"; do
+  rps[$name]="$(median "${rps_runs[$name]}")"
+  p99[$name]="$(median "${p99_runs[$name]}")"
   ((errors[$name] == 0)) || warn "${url[$name]}: ${errors[$name]} failed requests (see the Errors column)"
 done
 
@@ -133,7 +151,8 @@ report="$ROOT/bench/out/storefront-$stamp.md"
   echo "- Command: \`${command_line% }\` (in \`$ROOT\`)"
   echo "- Commit: $commit"
   echo "- Machine: nproc $(nproc); $(rustc --version)"
-  echo "- Load: \`wrk -t2 -c32 -d${seconds}s --latency\` per URL against $addr (wrk shares the machine with the server); no Accept-Encoding, so answers are uncompressed"
+  echo "- Load: \`wrk -t2 -c32 -d${seconds}s --latency\` per URL against $addr, URLs in turn for $rounds rounds, median of the rounds (wrk shares the machine with the server); no Accept-Encoding, so answers are uncompressed"
+  echo "- Every round's requests/s: $(for n in "${names[@]}"; do printf '%s [%s] ' "$n" "${rps_runs[$n]% }"; done)"
   echo "- Server: release build, fresh SQLite database with demo data"
   echo
   echo "| Page | URL | Bytes | Requests/s | p99 (ms) | Errors |"

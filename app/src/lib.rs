@@ -28,7 +28,7 @@ use pages::{
 #[cfg(feature = "ssr")]
 pub fn shell(_options: LeptosOptions) -> impl IntoView {
     let state = server::state::app_state();
-    let assets = (*state.assets).clone();
+    let assets = state.assets.clone();
     let operator = state.operator.clone();
     view! {
         <!DOCTYPE html>

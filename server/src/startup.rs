@@ -6,7 +6,7 @@ use crate::{
 use app::server::{
     build_assets::BuildAssets,
     demo_data,
-    state::{AppState, SecretBytes},
+    state::{AppState, SecretBytes, StoreState},
 };
 use app::{shell, App};
 use axum::{middleware, routing::get, serve::ListenerExt, Router};
@@ -61,7 +61,7 @@ impl Application {
             .hash_files(assets::hashed_assets_present("hash.txt"))
             .build();
         let build_assets = BuildAssets::for_running_binary(&config.site.pkg_dir, &config.site.output_name);
-        let state = AppState {
+        let state = AppState::new(StoreState {
             leptos_options,
             db,
             operator: config.operator.clone(),
@@ -69,7 +69,7 @@ impl Application {
             assets: Arc::new(build_assets),
             secret_key: SecretBytes::new(secret_key.as_bytes()),
             secure_cookies: config.secure_cookies,
-        };
+        });
         Ok(Self { listener, router: build_router(state.clone()), state })
     }
 

@@ -11,6 +11,8 @@ pub struct BuildAssets {
     pub css_href: String,
     pub js_href: String,
     pub wasm_href: String,
+    /// The one-line module that loads the wasm and hydrates the page (built once).
+    pub hydration_script: String,
 }
 
 impl BuildAssets {
@@ -27,7 +29,11 @@ impl BuildAssets {
             Some(hash) => format!("/{pkg_dir}/{output_name}.{hash}.{kind}"),
             None => format!("/{pkg_dir}/{output_name}.{kind}"),
         };
-        Self { css_href: href("css"), js_href: href("js"), wasm_href: href("wasm") }
+        let (js_href, wasm_href) = (href("js"), href("wasm"));
+        let hydration_script = format!(
+            "import init, {{ hydrate }} from {js_href:?}; init({{ module_or_path: {wasm_href:?} }}).then(hydrate);"
+        );
+        Self { css_href: href("css"), js_href, wasm_href, hydration_script }
     }
 
     /// Reads `hash.txt` beside the running binary, where cargo-leptos writes it.
@@ -39,25 +45,18 @@ impl BuildAssets {
         Self::new(pkg_dir, output_name, hash_file.as_deref())
     }
 
-    /// The one-line module that loads the wasm and hydrates the page.
-    pub fn hydration_script(&self) -> String {
-        format!(
-            "import init, {{ hydrate }} from {js:?}; init({{ module_or_path: {wasm:?} }}).then(hydrate);",
-            js = self.js_href,
-            wasm = self.wasm_href
-        )
-    }
 }
 
 /// The stylesheet, the preloads and the hydration module, with this response's CSP nonce.
 #[component]
-pub fn BuildAssetTags(assets: BuildAssets) -> impl IntoView {
+pub fn BuildAssetTags(assets: std::sync::Arc<BuildAssets>) -> impl IntoView {
     let nonce = use_nonce();
+    let assets = (*assets).clone();
     view! {
-        <link rel="stylesheet" href=assets.css_href.clone()/>
-        <link rel="modulepreload" href=assets.js_href.clone()/>
-        <link rel="preload" href=assets.wasm_href.clone() r#as="fetch" r#type="application/wasm" crossorigin="anonymous"/>
-        <script type="module" nonce=nonce>{assets.hydration_script()}</script>
+        <link rel="stylesheet" href=assets.css_href/>
+        <link rel="modulepreload" href=assets.js_href/>
+        <link rel="preload" href=assets.wasm_href r#as="fetch" r#type="application/wasm" crossorigin="anonymous"/>
+        <script type="module" nonce=nonce>{assets.hydration_script}</script>
     }
 }
 
@@ -72,7 +71,7 @@ mod tests {
         assert_eq!(assets.js_href, "/pkg/sop-store.AAA.js");
         assert_eq!(assets.wasm_href, "/pkg/sop-store.BBB.wasm");
         assert_eq!(
-            assets.hydration_script(),
+            assets.hydration_script,
             r#"import init, { hydrate } from "/pkg/sop-store.AAA.js"; init({ module_or_path: "/pkg/sop-store.BBB.wasm" }).then(hydrate);"#
         );
     }

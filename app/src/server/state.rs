@@ -8,9 +8,26 @@ use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
-/// Shared, cheaply cloned state of the running store.
+/// Shared state of the running store; cloned for every request, so it is one `Arc`.
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(Arc<StoreState>);
+
+impl AppState {
+    pub fn new(state: StoreState) -> Self {
+        Self(Arc::new(state))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = StoreState;
+
+    fn deref(&self) -> &StoreState {
+        &self.0
+    }
+}
+
+#[derive(Debug)]
+pub struct StoreState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub operator: Operator,
