@@ -59,3 +59,18 @@ test.describe('with JavaScript turned off', () => {
     await expect(banner(page)).toHaveCount(0);
   });
 });
+
+test.describe('with Global Privacy Control', () => {
+  test.use({ extraHTTPHeaders: { 'Sec-GPC': '1' } });
+
+  // B05: the signal is a refusal, recorded before the first page, and the page says so.
+  test('B05 a GPC browser is never asked and gets no optional cookie', async ({ page, context }) => {
+    await page.goto('/');
+    await expect(page.locator('[data-gpc-notice]')).toBeVisible();
+    await expect(banner(page)).toHaveCount(0);
+    await waitForHydration(page);
+    const cookies = await context.cookies();
+    expect(cookies.map((c) => c.name)).toEqual(['sop_consent']);
+    expect(cookies[0].value).toMatch(/\.000$/);
+  });
+});

@@ -3,6 +3,7 @@
 pub mod assets;
 pub mod config;
 pub mod database;
+pub mod gpc;
 pub mod media;
 pub mod security;
 pub mod startup;

@@ -1,7 +1,7 @@
 //! Builds the running store from its configuration: database, state, routes, listener.
 
 use crate::{
-    assets, config::{self, Config, ConfigError}, database::{self, DatabaseError}, media, security,
+    assets, config::{self, Config, ConfigError}, database::{self, DatabaseError}, gpc, media, security,
 };
 use app::server::{
     build_assets::BuildAssets,
@@ -116,6 +116,7 @@ pub fn build_router(state: AppState) -> Router {
     let not_found = leptos_axum::render_app_to_stream_with_context(context.clone(), move || shell(shell_options.clone()));
     let router = Router::new()
         .route("/media/products/{file}", get(media::product_image))
+        .route("/.well-known/gpc.json", get(gpc::well_known))
         .leptos_routes_with_context(&state, routes, context, {
             let options = options.clone();
             move || shell(options.clone())
@@ -128,6 +129,7 @@ pub fn build_router(state: AppState) -> Router {
         not_found,
     );
     router
+        .layer(middleware::from_fn_with_state(state.clone(), gpc::honour_gpc))
         .with_state(state)
         // A request that cannot be answered in time gets a 503 instead of holding its
         // connection open forever.

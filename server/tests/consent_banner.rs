@@ -139,7 +139,43 @@ async fn an_unknown_decision_is_refused_and_not_logged(backend: Backend) {
     assert!(log_rows(&app).await.is_empty());
 }
 
+// B05: Sec-GPC: 1 with no decision yet is recorded as a refusal (source gpc) before the first page renders.
+async fn b05_a_gpc_signal_is_recorded_as_a_refusal_before_the_first_page(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let first = app.client.get(app.url("/category/garden-outdoor")).header("sec-gpc", "1").send().await.unwrap();
+    assert_eq!(first.status().as_u16(), 200);
+    let cookie = consent_cookie(&first);
+    assert!(cookie.ends_with(".000"), "{cookie}");
+    let body = first.text().await.unwrap();
+    assert!(body.contains("data-gpc-notice"), "the page says the signal was honoured");
+    assert!(!body.contains(BANNER), "and does not ask");
+    let rows = log_rows(&app).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].event_kind.as_str(), rows[0].source.as_str()), ("gpc", "gpc"));
+
+    // The decision stands: the next page neither records nor tells again.
+    let next = app.client.get(app.url("/")).header("sec-gpc", "1").header("cookie", &cookie).send().await.unwrap();
+    assert!(next.headers().get("set-cookie").is_none());
+    assert!(!next.text().await.unwrap().contains("data-gpc-notice"));
+    assert_eq!(log_rows(&app).await.len(), 1);
+}
+
+// B05: GPC applies when no decision exists; an explicit earlier choice is the visitor's to change.
+async fn b05_gpc_does_not_override_an_existing_decision(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let accepted = post_decision(&app, "/", "decision=accept", None).await;
+    let cookie = consent_cookie(&accepted);
+    let page = app.client.get(app.url("/")).header("sec-gpc", "1").header("cookie", &cookie).send().await.unwrap();
+    assert!(page.headers().get("set-cookie").is_none());
+    assert_eq!(log_rows(&app).await.len(), 1);
+    let manifest = app.get("/.well-known/gpc.json").await;
+    assert_eq!(manifest.headers()["content-type"], "application/json");
+    assert!(manifest.text().await.unwrap().contains("\"gpc\": true"));
+}
+
 on_both_databases!(
+    b05_a_gpc_signal_is_recorded_as_a_refusal_before_the_first_page,
+    b05_gpc_does_not_override_an_existing_decision,
     b01_first_visit_sets_no_cookie_and_shows_the_banner,
     b02_reject_all_is_as_prominent_as_accept_all,
     b09_reject_all_without_javascript_is_logged_and_returns_to_the_same_page,

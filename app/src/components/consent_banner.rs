@@ -3,6 +3,7 @@
 //! kind of button in the same kind of form; hydrated, a choice closes the banner in place.
 
 use crate::api::consent::{record_cookie_decision, ConsentError, DecisionRecorded};
+use crate::domain::consent::BannerState;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -24,19 +25,21 @@ pub fn submit_decision(
 
 #[component]
 pub fn ConsentBanner() -> impl IntoView {
-    // Worked out from the request's cookie on the server, handed to the browser as is.
-    let needs_decision = SharedValue::new(|| {
+    // Worked out from the request on the server, handed to the browser as is.
+    let state = SharedValue::new(|| {
         #[cfg(feature = "ssr")]
         {
             use_context::<http::request::Parts>()
-                .is_some_and(|parts| crate::server::consent_service::needs_decision(&parts, chrono::Utc::now()))
+                .map(|parts| crate::server::consent_service::banner_for(&parts, chrono::Utc::now()))
+                .unwrap_or(BannerState::Ask)
         }
         #[cfg(not(feature = "ssr"))]
         {
-            false
+            BannerState::Hidden
         }
     })
     .into_inner();
+    let needs_decision = state == BannerState::Ask;
     let decided = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
     let choice_form = move |choice: &'static str, label: &'static str| {
@@ -55,7 +58,19 @@ pub fn ConsentBanner() -> impl IntoView {
             </form>
         }
     };
+    let gpc_notice = (state == BannerState::GpcHonoured).then(|| {
+        view! {
+            <section class="consent-banner consent-banner--gpc" aria-labelledby="gpc-title" data-gpc-notice="">
+                <h2 id="gpc-title" class="consent-banner__title">"Your privacy signal is honoured"</h2>
+                <p>
+                    "Your browser sent a Global Privacy Control signal, so we have recorded it as refusing analytical, "
+                    "functionality and targeting cookies. "<a href="/cookies">"Change your cookie preferences"</a>
+                </p>
+            </section>
+        }
+    });
     view! {
+        {gpc_notice}
         <Show when=move || needs_decision && !decided.get()>
             <section class="consent-banner" aria-labelledby="consent-banner-title" data-consent-banner="">
                 <h2 id="consent-banner-title" class="consent-banner__title">"Cookies on SOP Store"</h2>

@@ -144,6 +144,17 @@ With your permission we would also use analytical cookies to count visits, funct
 preferences, and targeting cookies from advertising partners. Nothing optional is set until you choose. \
 [Accept all] [Reject all] [Choose]";
 
+/// What the cookie banner shows on a page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BannerState {
+    /// No current decision: ask.
+    Ask,
+    /// The browser's Global Privacy Control signal was just recorded as a refusal: say so.
+    GpcHonoured,
+    /// Decided: nothing to show.
+    Hidden,
+}
+
 /// What the consent cookie holds: a pseudonymous id, the policy version decided on, when, and
 /// the choice. Encoded as `v1.<id>.<version>.<unix seconds>.<a><f><t>`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -17,6 +17,23 @@ use sea_orm::DbErr;
 use sha2::{Digest, Sha256};
 use std::net::{IpAddr, SocketAddr};
 
+/// Marks a request whose Global Privacy Control signal was just recorded as a refusal, so the
+/// page can say so instead of asking (B05).
+#[derive(Clone, Copy, Debug)]
+pub struct GpcHonoured;
+
+/// What the banner does for this request.
+pub fn banner_for(parts: &Parts, now: DateTime<Utc>) -> crate::domain::consent::BannerState {
+    use crate::domain::consent::BannerState;
+    if parts.extensions.get::<GpcHonoured>().is_some() {
+        BannerState::GpcHonoured
+    } else if needs_decision(parts, now) {
+        BannerState::Ask
+    } else {
+        BannerState::Hidden
+    }
+}
+
 /// The consent cookie this request carries, if it is well formed.
 pub fn consent_cookie(parts: &Parts) -> Option<ConsentCookie> {
     parts
@@ -78,8 +95,12 @@ pub fn new_consent_id() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Grant when anything optional is allowed; withdrawal when an earlier grant is taken back.
-pub fn event_for(previous: Option<ConsentChoices>, choices: ConsentChoices) -> ConsentEvent {
+/// A GPC signal is its own kind of event; otherwise grant when anything optional is allowed,
+/// withdrawal when an earlier grant is taken back, denial else.
+pub fn event_for(source: ConsentSource, previous: Option<ConsentChoices>, choices: ConsentChoices) -> ConsentEvent {
+    if source == ConsentSource::Gpc {
+        return ConsentEvent::Gpc;
+    }
     match (previous.map(ConsentChoices::grants_any), choices.grants_any()) {
         (_, true) => ConsentEvent::Grant,
         (Some(true), false) => ConsentEvent::Withdraw,
@@ -117,7 +138,7 @@ pub async fn record(
             account_id: None,
             policy_version: POLICY_VERSION.to_owned(),
             choices,
-            event: event_for(previous.map(|c| c.choices), choices),
+            event: event_for(source, previous.map(|c| c.choices), choices),
             source,
             recorded_at: now,
             expires_at: now + Duration::days(DECISION_LIFETIME_DAYS),
@@ -157,10 +178,12 @@ mod tests {
     #[test]
     fn events_say_what_changed() {
         let analytics = ConsentChoices { analytics: true, ..ConsentChoices::REJECT_ALL };
-        assert_eq!(event_for(None, ConsentChoices::REJECT_ALL), ConsentEvent::Deny);
-        assert_eq!(event_for(None, analytics), ConsentEvent::Grant);
-        assert_eq!(event_for(Some(analytics), ConsentChoices::REJECT_ALL), ConsentEvent::Withdraw);
-        assert_eq!(event_for(Some(ConsentChoices::REJECT_ALL), ConsentChoices::REJECT_ALL), ConsentEvent::Deny);
+        let banner = ConsentSource::Banner;
+        assert_eq!(event_for(banner, None, ConsentChoices::REJECT_ALL), ConsentEvent::Deny);
+        assert_eq!(event_for(banner, None, analytics), ConsentEvent::Grant);
+        assert_eq!(event_for(ConsentSource::Preferences, Some(analytics), ConsentChoices::REJECT_ALL), ConsentEvent::Withdraw);
+        assert_eq!(event_for(banner, Some(ConsentChoices::REJECT_ALL), ConsentChoices::REJECT_ALL), ConsentEvent::Deny);
+        assert_eq!(event_for(ConsentSource::Gpc, None, ConsentChoices::REJECT_ALL), ConsentEvent::Gpc);
     }
 
     #[test]
