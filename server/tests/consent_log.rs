@@ -19,10 +19,7 @@ struct LogUnderTest {
 
 async fn migrated_log(backend: Backend) -> Option<LogUnderTest> {
     let dir = tempfile::tempdir().unwrap();
-    let test_db = match backend {
-        Backend::Sqlite => TestDb::sqlite(&dir),
-        Backend::Postgres => TestDb::postgres().await?,
-    };
+    let test_db = TestDb::fresh(backend, &dir).await?;
     let vars = base_vars(test_db.url(), &dir);
     let config = Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
     let db = database::connect(&config.database).await.unwrap();

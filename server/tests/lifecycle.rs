@@ -7,13 +7,7 @@ use support::{base_vars, Backend, TestDb};
 
 async fn restarting_on_the_same_database_keeps_the_catalog_without_duplicates(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let db = match backend {
-        Backend::Sqlite => TestDb::sqlite(&dir),
-        Backend::Postgres => match TestDb::postgres().await {
-            Some(db) => db,
-            None => return,
-        },
-    };
+    let Some(db) = TestDb::fresh(backend, &dir).await else { return };
     let vars = base_vars(db.url(), &dir);
     for _ in 0..2 {
         let config = Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
@@ -38,13 +32,7 @@ async fn demo_data_can_be_turned_off(backend: Backend) {
 
 async fn a_shutdown_lets_the_request_in_flight_finish(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let db = match backend {
-        Backend::Sqlite => TestDb::sqlite(&dir),
-        Backend::Postgres => match TestDb::postgres().await {
-            Some(db) => db,
-            None => return,
-        },
-    };
+    let Some(db) = TestDb::fresh(backend, &dir).await else { return };
     let vars = base_vars(db.url(), &dir);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let (address, server) = support::start_server(Config::from_lookup(|k| vars.get(k).cloned()).unwrap(), async {

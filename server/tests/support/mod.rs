@@ -76,6 +76,14 @@ impl TestDb {
         Some(Self::Postgres { url: format!("{base}/{name}"), admin_url, name })
     }
 
+    /// A fresh database on `backend`; None (with a notice) for PostgreSQL when none is configured.
+    pub async fn fresh(backend: Backend, dir: &tempfile::TempDir) -> Option<Self> {
+        match backend {
+            Backend::Sqlite => Some(Self::sqlite(dir)),
+            Backend::Postgres => Self::postgres().await,
+        }
+    }
+
     pub fn url(&self) -> &str {
         match self {
             Self::Sqlite { url } | Self::Postgres { url, .. } => url,
@@ -139,10 +147,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 
 pub async fn spawn_app_with(backend: Backend, overrides: &[(&str, &str)]) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let db = match backend {
-        Backend::Sqlite => TestDb::sqlite(&dir),
-        Backend::Postgres => TestDb::postgres().await?,
-    };
+    let db = TestDb::fresh(backend, &dir).await?;
     let mut vars = base_vars(db.url(), &dir);
     for (key, value) in overrides {
         vars.insert((*key).to_owned(), (*value).to_owned());
