@@ -5,5 +5,6 @@ pub mod config;
 pub mod database;
 pub mod gpc;
 pub mod media;
+pub mod receipts;
 pub mod security;
 pub mod startup;

@@ -1,7 +1,7 @@
 //! Builds the running store from its configuration: database, state, routes, listener.
 
 use crate::{
-    assets, config::{self, Config, ConfigError}, database::{self, DatabaseError}, gpc, media, security,
+    assets, config::{self, Config, ConfigError}, database::{self, DatabaseError}, gpc, media, receipts, security,
 };
 use app::server::{
     build_assets::BuildAssets,
@@ -117,6 +117,8 @@ pub fn build_router(state: AppState) -> Router {
     let router = Router::new()
         .route("/media/products/{file}", get(media::product_image))
         .route("/.well-known/gpc.json", get(gpc::well_known))
+        .route("/cookies/receipt.json", get(receipts::download))
+        .route("/cookies/receipt/check", get(receipts::check))
         .leptos_routes_with_context(&state, routes, context, {
             let options = options.clone();
             move || shell(options.clone())

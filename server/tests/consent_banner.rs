@@ -58,7 +58,13 @@ async fn b02_reject_all_is_as_prominent_as_accept_all(backend: Backend) {
     assert!(body[accept..].starts_with(">Accept all<!></button>") || body[accept..].starts_with(">Accept all</button>"));
     assert!(body.contains(">Choose</a>"));
     let (_, preferences) = app.page("/cookies").await;
-    assert!(!preferences.contains("checked"), "nothing is pre-ticked");
+    let checkboxes: Vec<&str> = preferences
+        .split("<input")
+        .skip(1)
+        .map(|rest| rest.split('>').next().unwrap())
+        .filter(|tag| tag.contains("type=\"checkbox\""))
+        .collect();
+    assert!(checkboxes.iter().all(|tag| !tag.contains("checked")), "nothing is pre-ticked: {checkboxes:?}");
     assert_eq!(preferences.matches("type=\"checkbox\"").count(), 3, "one switch per optional category");
 }
 
@@ -173,7 +179,35 @@ async fn b05_gpc_does_not_override_an_existing_decision(backend: Backend) {
     assert!(manifest.text().await.unwrap().contains("\"gpc\": true"));
 }
 
+// B03: after a decision the visitor can download a receipt and check it against the store.
+async fn b03_a_decision_comes_with_a_receipt_that_the_store_confirms(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    assert_eq!(app.get("/cookies/receipt.json").await.status().as_u16(), 404, "no decision, no receipt");
+    let cookie = consent_cookie(&post_decision(&app, "/", "decision=reject", None).await);
+    let response = app.client.get(app.url("/cookies/receipt.json")).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    let receipt: app::domain::consent::ConsentReceipt = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+    let row = &log_rows(&app).await[0];
+    assert_eq!(receipt.row_hash, row.row_hash);
+    assert_eq!(receipt.consent_id, row.consent_id);
+    assert_eq!((receipt.event.as_str(), receipt.policy_version.as_str()), ("deny", app::domain::consent::POLICY_VERSION));
+    assert!(!receipt.choices.analytics && !receipt.choices.targeting);
+
+    let check = |hash: String| {
+        let request = app.client.get(app.url(&format!("/cookies/receipt/check?hash={hash}")));
+        async move { request.send().await.unwrap() }
+    };
+    let genuine: app::domain::consent::ReceiptCheck = serde_json::from_str(&check(receipt.row_hash.clone()).await.text().await.unwrap()).unwrap();
+    assert!(genuine.genuine, "{genuine:?}");
+    assert_eq!(genuine.receipt.as_ref(), Some(&receipt));
+    let forged: app::domain::consent::ReceiptCheck = serde_json::from_str(&check("f".repeat(64)).await.text().await.unwrap()).unwrap();
+    assert!(!forged.genuine);
+    assert_eq!(check("not-a-hash".into()).await.status().as_u16(), 400);
+}
+
 on_both_databases!(
+    b03_a_decision_comes_with_a_receipt_that_the_store_confirms,
     b05_a_gpc_signal_is_recorded_as_a_refusal_before_the_first_page,
     b05_gpc_does_not_override_an_existing_decision,
     b01_first_visit_sets_no_cookie_and_shows_the_banner,

@@ -237,3 +237,26 @@ mod cookie_tests {
         assert!(!decided.is_current(POLICY_VERSION, decided.decided_at - 3_600), "a decision from the future is not trusted");
     }
 }
+
+/// What a visitor can download after a decision and later check against the store (B03):
+/// enough to find the exact log row and prove it is unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentReceipt {
+    pub consent_id: String,
+    pub recorded_at: String,
+    pub policy_version: String,
+    pub choices: ConsentChoices,
+    pub event: String,
+    pub source: String,
+    pub text_hash: String,
+    pub row_hash: String,
+}
+
+/// What checking a receipt's row hash against the store found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptCheck {
+    /// The store holds a row with this hash whose content still matches it.
+    pub genuine: bool,
+    pub receipt: Option<ConsentReceipt>,
+    pub message: String,
+}

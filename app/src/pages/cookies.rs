@@ -65,6 +65,13 @@ pub fn CookiePreferencesPage() -> impl IntoView {
                 .collect_view()}
             <button type="submit" class="button">"Save my choices"</button>
         </form>
+        <section aria-labelledby="receipt-heading">
+            <h2 id="receipt-heading">"Your receipt"</h2>
+            <p>
+                "Every choice is recorded. "<a href="/cookies/receipt.json" rel="nofollow" download="">"Download a receipt of your latest choice"</a>
+                " (JSON). Its row hash can be checked at any time at "<code>"/cookies/receipt/check?hash=…"</code>"."
+            </p>
+        </section>
     }
 }
 

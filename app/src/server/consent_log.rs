@@ -158,6 +158,51 @@ pub struct ChainLink {
     pub row_hash: String,
 }
 
+/// The newest row of a visitor's decisions.
+pub async fn latest_for(db: &impl ConnectionTrait, consent_id: &str) -> Result<Option<consent_log::Model>, DbErr> {
+    consent_log::Entity::find()
+        .filter(consent_log::Column::ConsentId.eq(consent_id))
+        .order_by_desc(consent_log::Column::Id)
+        .one(db)
+        .await
+}
+
+/// The receipt for a stored row.
+pub fn receipt_of(row: &consent_log::Model) -> crate::domain::consent::ConsentReceipt {
+    crate::domain::consent::ConsentReceipt {
+        consent_id: row.consent_id.clone(),
+        recorded_at: row.recorded_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        policy_version: row.policy_version.clone(),
+        choices: ConsentChoices { analytics: row.analytics, functionality: row.functionality, targeting: row.targeting },
+        event: row.event_kind.clone(),
+        source: row.source.clone(),
+        text_hash: row.text_hash.clone(),
+        row_hash: row.row_hash.clone(),
+    }
+}
+
+/// Looks a receipt's row hash up and re-checks that row's own hash: a receipt is genuine only
+/// if the store holds that row unchanged.
+pub async fn check_receipt(db: &impl ConnectionTrait, row_hash: &str) -> Result<crate::domain::consent::ReceiptCheck, DbErr> {
+    use crate::domain::consent::ReceiptCheck;
+    let row = consent_log::Entity::find().filter(consent_log::Column::RowHash.eq(row_hash)).one(db).await?;
+    Ok(match row {
+        None => ReceiptCheck { genuine: false, receipt: None, message: "No decision with this hash is recorded.".into() },
+        Some(row) => {
+            let intact = decision_of(&row).is_ok_and(|decision| chain_hash(&row.prev_hash, &decision) == row.row_hash);
+            ReceiptCheck {
+                genuine: intact,
+                receipt: Some(receipt_of(&row)),
+                message: if intact {
+                    "This decision is recorded exactly as on the receipt.".into()
+                } else {
+                    "A row with this hash exists but its content no longer matches it.".into()
+                },
+            }
+        }
+    })
+}
+
 /// What walking the chain found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ChainStatus {
