@@ -206,7 +206,22 @@ async fn b03_a_decision_comes_with_a_receipt_that_the_store_confirms(backend: Ba
     assert_eq!(check("not-a-hash".into()).await.status().as_u16(), 400);
 }
 
+// P24, P25: the policy page's cookie table comes from the same registry as the preferences page.
+async fn p24_p25_the_policy_page_declares_each_cookie_with_its_category_and_lifetime(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let (_, policy) = app.page("/privacy").await;
+    for category in app::domain::consent::CookieCategory::ALL {
+        assert!(policy.contains(category.label()), "{category:?}");
+    }
+    for cookie in app::domain::cookies::DECLARED_COOKIES {
+        assert!(policy.contains(&format!("data-cookie=\"{}\"", cookie.name)), "{} is in the table", cookie.name);
+        assert!(policy.contains(&cookie.lifetime.describe()), "{} says how long it lives", cookie.name);
+    }
+    assert!(policy.contains("id=\"cookies\""));
+}
+
 on_both_databases!(
+    p24_p25_the_policy_page_declares_each_cookie_with_its_category_and_lifetime,
     b03_a_decision_comes_with_a_receipt_that_the_store_confirms,
     b05_a_gpc_signal_is_recorded_as_a_refusal_before_the_first_page,
     b05_gpc_does_not_override_an_existing_decision,

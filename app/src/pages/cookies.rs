@@ -77,7 +77,7 @@ pub fn CookiePreferencesPage() -> impl IntoView {
 
 /// The declared cookies of one category, or a line saying there are none.
 #[component]
-fn CookieTable(category: CookieCategory) -> impl IntoView {
+pub fn CookieTable(category: CookieCategory) -> impl IntoView {
     let cookies: Vec<_> = category.cookies().collect();
     if cookies.is_empty() {
         return view! { <p class="cookie-category__none">"We set no cookies in this category."</p> }.into_any();

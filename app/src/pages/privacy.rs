@@ -4,6 +4,8 @@
 
 use crate::api::site::load_operator;
 use crate::components::notice::ErrorNotice;
+use crate::domain::consent::CookieCategory;
+use crate::pages::cookies::CookieTable;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -47,6 +49,21 @@ pub fn PrivacyPolicyPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <section id="cookies" aria-labelledby="cookies-heading">
+                <h2 id="cookies-heading">"Cookies"</h2>
+                <p>
+                    "We use cookies in four categories. Only strictly necessary cookies are set without your choice; "
+                    "you can change your choice at any time in "<a href="/cookies">"cookie preferences"</a>"."
+                </p>
+                {CookieCategory::ALL
+                    .into_iter()
+                    .map(|category| view! {
+                        <h3>{category.label()}</h3>
+                        <p>{category.purpose()}</p>
+                        <CookieTable category/>
+                    })
+                    .collect_view()}
+            </section>
         </article>
     }
 }
