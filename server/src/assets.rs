@@ -14,14 +14,6 @@ pub const REVALIDATE: &str = "no-cache";
 /// `public/` files such as the favicon rarely change.
 pub const PUBLIC_FILES: &str = "public, max-age=3600";
 
-/// Whether cargo-leptos hashed the file names: it then writes `hash.txt` beside the binary.
-pub fn hashed_assets_present(hash_file_name: &str) -> bool {
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join(hash_file_name)))
-        .is_some_and(|path| path.is_file())
-}
-
 fn cache_header(value: &'static str) -> SetResponseHeaderLayer<impl Fn(&Response<tower_http::services::fs::ServeFileSystemResponseBody>) -> Option<HeaderValue> + Clone> {
     SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, move |response: &Response<_>| {
         (response.status().is_success() || response.status() == http::StatusCode::NOT_MODIFIED)

@@ -139,7 +139,7 @@ impl Config {
         };
         let listen_addr = addr
             .parse()
-            .map_err(|_| invalid(if addr_var == "LISTEN_ADDR" { "LISTEN_ADDR" } else { "LEPTOS_SITE_ADDR" }, &addr, "expected an address and port such as 127.0.0.1:3000"))?;
+            .map_err(|_| invalid(addr_var, &addr, "expected an address and port such as 127.0.0.1:3000"))?;
 
         let url = text("DATABASE_URL", DEFAULT_DATABASE_URL);
         let kind = if url.starts_with("sqlite:") {

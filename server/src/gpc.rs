@@ -40,8 +40,8 @@ pub async fn honour_gpc(State(state): State<AppState>, request: Request, next: N
             let set_cookie = consent_service::set_cookie_value(&cookie, state.secure_cookies);
             // The page rendered for this request already sees the decision.
             let with_decision = match parts.headers.get(header::COOKIE).and_then(|v| v.to_str().ok()) {
-                Some(existing) => format!("{existing}; {}", cookie_pair(&set_cookie)),
-                None => cookie_pair(&set_cookie).to_owned(),
+                Some(existing) => format!("{existing}; {}", cookie.pair()),
+                None => cookie.pair(),
             };
             if let Ok(value) = HeaderValue::from_str(&with_decision) {
                 parts.headers.insert(header::COOKIE, value);
@@ -59,8 +59,4 @@ pub async fn honour_gpc(State(state): State<AppState>, request: Request, next: N
             next.run(Request::from_parts(parts, body)).await
         }
     }
-}
-
-fn cookie_pair(set_cookie: &str) -> &str {
-    set_cookie.split(';').next().unwrap_or_default()
 }

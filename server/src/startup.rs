@@ -52,15 +52,15 @@ impl Application {
             .await
             .map_err(|source| StartupError::Bind { addr: config.listen_addr, source })?;
         let local_addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: config.listen_addr, source })?;
+        let build_assets = BuildAssets::for_running_binary(&config.site.pkg_dir, &config.site.output_name);
         let leptos_options = LeptosOptions::builder()
             .output_name(config.site.output_name.clone())
             .site_root(config.site.root.display().to_string())
             .site_pkg_dir(config.site.pkg_dir.clone())
             .site_addr(local_addr)
             .env(Env::PROD)
-            .hash_files(assets::hashed_assets_present("hash.txt"))
+            .hash_files(build_assets.hashed)
             .build();
-        let build_assets = BuildAssets::for_running_binary(&config.site.pkg_dir, &config.site.output_name);
         let state = AppState::new(StoreState {
             leptos_options,
             db,

@@ -179,6 +179,11 @@ impl ConsentCookie {
         )
     }
 
+    /// `sop_consent=<value>`, as a `Cookie` header or the start of a `Set-Cookie` carries it.
+    pub fn pair(&self) -> String {
+        format!("{CONSENT_COOKIE}={}", self.encode())
+    }
+
     /// Reads a cookie value; anything malformed counts as no decision.
     pub fn parse(value: &str) -> Option<Self> {
         let mut parts = value.split('.');

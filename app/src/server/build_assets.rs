@@ -13,6 +13,8 @@ pub struct BuildAssets {
     pub wasm_href: String,
     /// The one-line module that loads the wasm and hydrates the page (built once).
     pub hydration_script: String,
+    /// cargo-leptos hashed the file names, so they may be cached for good.
+    pub hashed: bool,
 }
 
 impl BuildAssets {
@@ -33,7 +35,7 @@ impl BuildAssets {
         let hydration_script = format!(
             "import init, {{ hydrate }} from {js_href:?}; init({{ module_or_path: {wasm_href:?} }}).then(hydrate);"
         );
-        Self { css_href: href("css"), js_href, wasm_href, hydration_script }
+        Self { css_href: href("css"), js_href, wasm_href, hydration_script, hashed: hash_file.is_some() }
     }
 
     /// Reads `hash.txt` beside the running binary, where cargo-leptos writes it.

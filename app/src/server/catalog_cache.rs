@@ -23,6 +23,7 @@ pub struct CatalogSnapshot {
     category_by_id: HashMap<i32, usize>,
     category_by_slug: HashMap<String, usize>,
     product_by_slug: HashMap<String, usize>,
+    products_per_category: HashMap<i32, u64>,
 }
 
 impl CatalogSnapshot {
@@ -30,7 +31,11 @@ impl CatalogSnapshot {
         let category_by_id = categories.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
         let category_by_slug = categories.iter().enumerate().map(|(i, c)| (c.slug.clone(), i)).collect();
         let product_by_slug = products.iter().enumerate().map(|(i, p)| (p.slug.clone(), i)).collect();
-        Self { categories, products, category_by_id, category_by_slug, product_by_slug }
+        let mut products_per_category = HashMap::new();
+        for product in &products {
+            *products_per_category.entry(product.category_id).or_insert(0) += 1;
+        }
+        Self { categories, products, category_by_id, category_by_slug, product_by_slug, products_per_category }
     }
 
     pub async fn load(db: &impl ConnectionTrait) -> Result<Self, DbErr> {
@@ -49,6 +54,11 @@ impl CatalogSnapshot {
 
     pub fn category_by_slug(&self, slug: &str) -> Option<&category::Model> {
         self.category_by_slug.get(slug).map(|&i| &self.categories[i])
+    }
+
+    /// How many products a category has (counted once, when the snapshot is built).
+    pub fn product_count(&self, category_id: i32) -> u64 {
+        self.products_per_category.get(&category_id).copied().unwrap_or(0)
     }
 
     pub fn product_by_slug(&self, slug: &str) -> Option<&product::Model> {

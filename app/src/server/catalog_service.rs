@@ -50,7 +50,7 @@ fn category_summary(catalog: &CatalogSnapshot, category: &category::Model) -> Ca
         slug: category.slug.clone(),
         name: category.name.clone(),
         description: category.description.clone(),
-        product_count: catalog.products.iter().filter(|p| p.category_id == category.id).count() as u64,
+        product_count: catalog.product_count(category.id),
     }
 }
 

@@ -111,8 +111,8 @@ pub fn event_for(source: ConsentSource, previous: Option<ConsentChoices>, choice
 /// The `Set-Cookie` value remembering a decision for as long as it stands, refusal or not.
 pub fn set_cookie_value(cookie: &ConsentCookie, secure: bool) -> String {
     format!(
-        "{CONSENT_COOKIE}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}",
-        cookie.encode(),
+        "{}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}",
+        cookie.pair(),
         DECISION_LIFETIME_DAYS * 86_400,
         if secure { "; Secure" } else { "" }
     )
