@@ -19,8 +19,12 @@ use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
 };
+use pages::account::public::{
+    CheckEmailPage, ConfirmEmailChangePage, ConfirmEmailPage, NewPasswordPage, RegisterPage, ResetRequestPage, SignInPage,
+};
+use pages::account::signed_in::{AccountPage, AddressPage, ChangeEmailPage, ChangePasswordPage};
 use pages::{
-    category::CategoryPage, cookies::CookiePreferencesPage, home::HomePage, not_found::NotFound, placeholders::{AccountPage, BasketPage},
+    category::CategoryPage, cookies::CookiePreferencesPage, home::HomePage, not_found::NotFound, placeholders::BasketPage,
     privacy::PrivacyPolicyPage, product::ProductPage, search::SearchPage,
 };
 
@@ -75,7 +79,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/privacy") view=PrivacyPolicyPage/>
                     <Route path=path!("/cookies") view=CookiePreferencesPage/>
                     <Route path=path!("/basket") view=BasketPage/>
-                    <Route path=path!("/account") view=AccountPage/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/register") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/register/check-email") view=CheckEmailPage/>
+                    <Route path=path!("/account/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/reset") view=ResetRequestPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/reset/new") view=NewPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/confirm-email") view=ConfirmEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/confirm-email-change") view=ConfirmEmailChangePage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/password") view=ChangePasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/email") view=ChangeEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/addresses/new") view=AddressPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/addresses/:id") view=AddressPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -26,6 +26,11 @@ pub struct Config {
     pub demo_data: bool,
     /// Cookies get the `Secure` flag: the store is reached over https (`PUBLIC_URL`).
     pub secure_cookies: bool,
+    /// The address shoppers use, for links in e-mails; None means `http://LISTEN_ADDR`.
+    pub public_url: Option<String>,
+    /// Sessions end after this long without a request, and after `session_max` regardless.
+    pub session_idle: chrono::Duration,
+    pub session_max: chrono::Duration,
     pub log_filter: String,
 }
 
@@ -163,12 +168,27 @@ impl Config {
             Some(raw) => parse_bool(raw).ok_or_else(|| invalid("DEMO_DATA", raw, "expected true or false"))?,
         };
 
-        let secure_cookies = match get("PUBLIC_URL") {
+        let public_url = get("PUBLIC_URL").map(|url| url.trim_end_matches('/').to_owned());
+        let secure_cookies = match public_url.as_deref() {
             None => false,
-            Some(url) if url.starts_with("https://") => true,
-            Some(url) if url.starts_with("http://") => false,
-            Some(url) => return Err(invalid("PUBLIC_URL", &url, "expected the address shoppers use, such as https://shop.example")),
+            Some(url) if url.starts_with("https://") && url.len() > 8 => true,
+            Some(url) if url.starts_with("http://") && url.len() > 7 => false,
+            Some(url) => return Err(invalid("PUBLIC_URL", url, "expected the address shoppers use, such as https://shop.example")),
         };
+        let minutes = |name: &'static str, default: i64, max: i64| -> Result<chrono::Duration, ConfigError> {
+            match get(name) {
+                None => Ok(chrono::Duration::minutes(default)),
+                Some(raw) => raw
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| (1..=max).contains(n))
+                    .map(chrono::Duration::minutes)
+                    .ok_or_else(|| invalid(name, &raw, &format!("expected a whole number of minutes from 1 to {max}"))),
+            }
+        };
+        let session_idle = minutes("SESSION_IDLE_MINUTES", 120, 24 * 60)?;
+        let session_max = minutes("SESSION_MAX_MINUTES", 7 * 24 * 60, 90 * 24 * 60)?;
         let secret_key = match get("SECRET_KEY") {
             Some(raw) => SecretSource::Inline(SecretKey::parse(&raw).map_err(|problem| invalid("SECRET_KEY", "<hidden>", problem))?),
             None => SecretSource::File(PathBuf::from(text("SECRET_KEY_FILE", DEFAULT_SECRET_KEY_FILE))),
@@ -204,6 +224,9 @@ impl Config {
             secret_key,
             demo_data,
             secure_cookies,
+            public_url,
+            session_idle,
+            session_max,
             log_filter: text("RUST_LOG", "info,sqlx=warn,sea_orm=warn"),
         })
     }
@@ -280,6 +303,20 @@ mod tests {
         assert_eq!(c.listen_addr.to_string(), "0.0.0.0:8080");
         let c = config(&[("LEPTOS_SITE_ADDR", "127.0.0.1:4000")]).unwrap();
         assert_eq!(c.listen_addr.to_string(), "127.0.0.1:4000");
+    }
+
+    #[test]
+    fn sessions_default_to_two_idle_hours_and_seven_days() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.session_idle, chrono::Duration::hours(2));
+        assert_eq!(config.session_max, chrono::Duration::days(7));
+        assert_eq!(config.public_url, None);
+        let config = self::config(&[("SESSION_IDLE_MINUTES", "30"), ("PUBLIC_URL", "https://shop.example/")]).unwrap();
+        assert_eq!(config.session_idle, chrono::Duration::minutes(30));
+        assert_eq!(config.public_url.as_deref(), Some("https://shop.example"));
+        assert!(config.secure_cookies);
+        let error = self::config(&[("SESSION_MAX_MINUTES", "0")]).unwrap_err();
+        assert!(error.to_string().starts_with("SESSION_MAX_MINUTES is invalid"), "{error}");
     }
 
     #[test]

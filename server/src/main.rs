@@ -34,6 +34,29 @@ enum Command {
         #[command(subcommand)]
         action: ConsentCommand,
     },
+    /// Staff accounts.
+    Admin {
+        #[command(subcommand)]
+        action: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a staff account (confirmed, ready to sign in), or give an existing account the role.
+    /// The password is read from standard input with --password-stdin; otherwise a strong one
+    /// is generated and printed once.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Store administrator")]
+        name: String,
+        /// admin (manages everything) or staff.
+        #[arg(long, default_value = "admin")]
+        role: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -88,6 +111,32 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             println!("{outcome:?}");
             Ok(())
         }
+        Command::Admin { action: AdminCommand::Create { email, name, role, password_stdin } } => {
+            use app::domain::account::Role;
+            use app::server::accounts::staff::{create_or_promote, StaffOutcome};
+            let role = Role::parse(&role).filter(|r| r.is_staff()).ok_or("--role must be admin or staff")?;
+            let (password, generated) = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line).map_err(|e| format!("could not read the password: {e}"))?;
+                (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+            } else {
+                (generated_password(), true)
+            };
+            let db = database::connect(&config.database).await.map_err(|e| e.to_string())?;
+            database::migrate(&db).await.map_err(|e| e.to_string())?;
+            match create_or_promote(&db, &email, &name, role, &password, chrono::Utc::now()).await.map_err(|e| e.to_string())? {
+                StaffOutcome::Created { account_id } => {
+                    println!("Created {} account {account_id}. Sign in at /account/sign-in.", role.as_str());
+                    if generated {
+                        println!("Its password (shown once, change it after signing in): {password}");
+                    }
+                }
+                StaffOutcome::Promoted { account_id, ended_sessions } => {
+                    println!("Account {account_id} is now {}; its password is unchanged. {ended_sessions} session(s) ended.", role.as_str());
+                }
+            }
+            Ok(())
+        }
         Command::Consent { action: ConsentCommand::Verify } => {
             let db = database::connect(&config.database).await.map_err(|e| e.to_string())?;
             database::migrate(&db).await.map_err(|e| e.to_string())?;
@@ -100,4 +149,15 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             }
         }
     }
+}
+
+/// Five groups of five random letters and digits: about 128 bits, easy to type once.
+fn generated_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..5)
+        .map(|_| (0..5).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
 }

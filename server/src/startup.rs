@@ -3,6 +3,7 @@
 use crate::{
     assets, config::{self, Config, ConfigError}, database::{self, DatabaseError}, gpc, media, receipts, security,
 };
+use app::server::accounts::sessions::SessionPolicy;
 use app::server::{
     build_assets::BuildAssets,
     demo_data,
@@ -69,6 +70,11 @@ impl Application {
             assets: Arc::new(build_assets),
             secret_key: SecretBytes::new(secret_key.as_bytes()),
             secure_cookies: config.secure_cookies,
+            public_url: config.public_url.clone().unwrap_or_else(|| format!("http://{local_addr}")),
+            sessions: SessionPolicy { idle: config.session_idle, absolute: config.session_max },
+            sign_in_throttle: Default::default(),
+            form_flash: Default::default(),
+            mailer: Default::default(),
         });
         Ok(Self { listener, router: build_router(state.clone()), state })
     }

@@ -1,6 +1,7 @@
 //! UI pieces shared by several pages.
 
 pub mod consent_banner;
+pub mod forms;
 pub mod layout;
 pub mod notice;
 pub mod pagination;

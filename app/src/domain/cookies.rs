@@ -32,14 +32,29 @@ pub struct CookieDeclaration {
     pub lifetime: Lifetime,
 }
 
+/// The session cookie's name (the sessions module sets it; the registry declares it).
+pub const SESSION_COOKIE: &str = "sop_session";
+
+/// What the sign-in page says about cookies (P26).
+pub const SIGN_IN_COOKIE_NOTE: &str = "Signing in uses one strictly necessary cookie, whatever your cookie choices.";
+
 /// Every cookie the store can set today.
-pub const DECLARED_COOKIES: &[CookieDeclaration] = &[CookieDeclaration {
-    name: CONSENT_COOKIE,
-    category: CookieCategory::StrictlyNecessary,
-    third_party: None,
-    purpose: "Remembers your cookie choices (a random id, the policy version and your choice), so we do not ask again on every page.",
-    lifetime: Lifetime::Days(DECISION_LIFETIME_DAYS),
-}];
+pub const DECLARED_COOKIES: &[CookieDeclaration] = &[
+    CookieDeclaration {
+        name: CONSENT_COOKIE,
+        category: CookieCategory::StrictlyNecessary,
+        third_party: None,
+        purpose: "Remembers your cookie choices (a random id, the policy version and your choice), so we do not ask again on every page.",
+        lifetime: Lifetime::Days(DECISION_LIFETIME_DAYS),
+    },
+    CookieDeclaration {
+        name: SESSION_COOKIE,
+        category: CookieCategory::StrictlyNecessary,
+        third_party: None,
+        purpose: "Keeps you signed in to your account as you move between pages (P26). Set only when you sign in.",
+        lifetime: Lifetime::Session,
+    },
+];
 
 /// The exact words of the preferences form, hashed into each of its log rows.
 pub const PREFERENCES_TEXT: &str = "Choose which cookies we may use. Strictly necessary cookies are always on. \
@@ -80,6 +95,6 @@ mod tests {
         let consent = DECLARED_COOKIES.iter().find(|c| c.name == CONSENT_COOKIE).unwrap();
         assert_eq!(consent.category, CookieCategory::StrictlyNecessary);
         assert_eq!(consent.third_party, None);
-        assert_eq!(CookieCategory::StrictlyNecessary.cookies().count(), 1);
+        assert_eq!(CookieCategory::StrictlyNecessary.cookies().count(), 2);
     }
 }

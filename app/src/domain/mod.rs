@@ -1,8 +1,11 @@
 //! Plain types and rules of the store: no I/O, compiled for the server and the browser alike.
 
+pub mod account;
+pub mod address;
 pub mod catalog;
 pub mod consent;
 pub mod cookies;
+pub mod forms;
 pub mod money;
 pub mod operator;
 pub mod paging;

@@ -1,5 +1,6 @@
 //! One module per page of the store.
 
+pub mod account;
 pub mod category;
 pub mod cookies;
 pub mod home;

@@ -1,4 +1,4 @@
-//! Basket and account pages until those features land: honest pages, never dead links.
+//! The basket page until ordering lands: honest pages, never dead links.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -9,16 +9,6 @@ pub fn BasketPage() -> impl IntoView {
         <Title text="Your basket"/>
         <h1>"Your basket"</h1>
         <p>"Online ordering is not open yet, so your basket is empty. You can browse and search everything in the store in the meantime."</p>
-        <p><a class="button" href="/">"Continue shopping"</a></p>
-    }
-}
-
-#[component]
-pub fn AccountPage() -> impl IntoView {
-    view! {
-        <Title text="Your account"/>
-        <h1>"Your account"</h1>
-        <p>"Customer accounts are not open yet. You do not need an account to browse the store."</p>
         <p><a class="button" href="/">"Continue shopping"</a></p>
     }
 }

@@ -1,5 +1,6 @@
 //! Everything that touches the database or the network. Server build only.
 
+pub mod accounts;
 pub mod build_assets;
 pub mod catalog_cache;
 pub mod catalog_service;
@@ -7,4 +8,7 @@ pub mod consent_log;
 pub mod consent_service;
 pub mod demo_data;
 pub mod entities;
+pub mod form_flash;
+pub mod mail;
+pub mod request;
 pub mod state;

@@ -1,6 +1,7 @@
 //! What the server hands to every server function and page render.
 
-use super::{build_assets::BuildAssets, catalog_cache::CatalogCache};
+use super::accounts::{sessions::SessionPolicy, throttle::SignInThrottle};
+use super::{build_assets::BuildAssets, catalog_cache::CatalogCache, form_flash::FormFlash};
 use crate::domain::operator::Operator;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -37,6 +38,12 @@ pub struct StoreState {
     pub secret_key: SecretBytes,
     /// Whether the store is served over https, so cookies get the `Secure` flag.
     pub secure_cookies: bool,
+    /// The address shoppers use (no trailing slash), for links in e-mails.
+    pub public_url: String,
+    pub sessions: SessionPolicy,
+    pub sign_in_throttle: SignInThrottle,
+    pub form_flash: FormFlash,
+    pub mailer: super::mail::Mailer,
 }
 
 impl FromRef<AppState> for LeptosOptions {

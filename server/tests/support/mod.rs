@@ -2,6 +2,8 @@
 //! database (SQLite in a temporary folder, or a new PostgreSQL database) and site folder.
 #![allow(dead_code)]
 
+pub mod accounts;
+
 use sea_orm::{ConnectionTrait, Database};
 use sop_server::{config::Config, startup::Application};
 use std::{

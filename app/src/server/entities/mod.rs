@@ -1,5 +1,9 @@
 //! sea-orm entities, one per table. The schema itself lives in the `migrations` crate.
 
+pub mod account;
+pub mod account_address;
+pub mod audit_log;
 pub mod category;
 pub mod consent_log;
 pub mod product;
+pub mod session;

@@ -1,0 +1,269 @@
+//! Accounts: register, confirm, sign in and out, reset, and the account holder's own details
+//! and addresses. Every form works as a plain post without JavaScript (the answer comes back
+//! through a redirect) and as a fetch from the hydrated page (the answer comes back as JSON).
+
+pub use super::account_error::AccountError;
+use crate::domain::address::SavedAddress;
+use crate::domain::forms::FormReply;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the account pages show; only ever the signed-in account's own data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountOverview {
+    pub name: String,
+    pub email: String,
+    pub telephone: Option<String>,
+    pub is_staff: bool,
+    /// This session's token for the page's forms (CSRF).
+    pub csrf_token: String,
+    pub addresses: Vec<SavedAddress>,
+    /// The answer to a plain form post that led back to this page, if any.
+    pub outcome: Option<FormReply>,
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    pub use crate::server::accounts::{self, require_signed_in, require_signed_in_form};
+    pub use crate::server::state::{app_state, AppState};
+    pub use http::request::Parts;
+
+    pub fn parts() -> Parts {
+        leptos::prelude::expect_context::<Parts>()
+    }
+
+    pub fn now() -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
+    }
+
+    pub fn set_cookie(cookie: &str) {
+        if let (Some(response), Some(value)) = (leptos::prelude::use_context::<leptos_axum::ResponseOptions>(), accounts::sessions::header_value(cookie)) {
+            response.append_header(accounts::sessions::SET_COOKIE, value);
+        }
+    }
+}
+
+/// Hands a form's outcome back in the way the form was sent: as JSON to the hydrated page, or
+/// to a plain form post as a redirect, with the outcome kept under an id for the next page.
+#[cfg(feature = "ssr")]
+pub fn answer_form(form: &str, outcome: Result<FormReply, AccountError>) -> Result<FormReply, AccountError> {
+    use crate::server::{form_flash::with_flash, request};
+    let parts = ssr::parts();
+    let state = ssr::app_state();
+    let status = outcome.as_ref().err().map(AccountError::status);
+    if !request::is_plain_form_post(&parts) {
+        if let Some(status) = status {
+            crate::api::set_response_status(status);
+        }
+        return outcome;
+    }
+    let back = request::referring_path(&parts).unwrap_or_else(|| "/account".to_owned());
+    let reply = match outcome {
+        Err(AccountError::NotSignedIn) => {
+            leptos_axum::redirect("/account/sign-in");
+            return Err(AccountError::NotSignedIn);
+        }
+        Err(error) => FormReply::rejected(form, vec![crate::domain::forms::FieldError::new("form", error.to_string())], vec![]),
+        Ok(reply) => reply,
+    };
+    match (&reply.redirect, &reply.notice) {
+        (Some(target), None) if reply.is_ok() => leptos_axum::redirect(target),
+        (Some(target), Some(_)) if reply.is_ok() => {
+            let (path, fragment) = target.split_once('#').map(|(p, f)| (p, format!("#{f}"))).unwrap_or((target, String::new()));
+            leptos_axum::redirect(&format!("{}{fragment}", with_flash(path, &state.form_flash.put(reply.clone()))));
+        }
+        _ => leptos_axum::redirect(&with_flash(&back, &state.form_flash.put(reply.clone()))),
+    }
+    Ok(reply)
+}
+
+/// The outcome of a plain form post, shown on the page it returned to.
+#[server(endpoint = "forms/outcome")]
+pub async fn form_outcome(id: String) -> Result<Option<FormReply>, AccountError> {
+    Ok(ssr::app_state().form_flash.get(&id))
+}
+
+#[server(endpoint = "account/register")]
+pub async fn register(name: String, email: String, password: String, telephone: Option<String>) -> Result<FormReply, AccountError> {
+    use crate::server::accounts::registration::{register, RegistrationForm, FORM};
+    let form = RegistrationForm { name, email, password, telephone: telephone.unwrap_or_default() };
+    answer_form(FORM, register(&ssr::app_state(), form, ssr::now()).await)
+}
+
+#[server(endpoint = "account/confirm-email")]
+pub async fn confirm_email(token: String) -> Result<FormReply, AccountError> {
+    let outcome = ssr::accounts::registration::confirm_email(&ssr::app_state(), &token, ssr::now()).await;
+    answer_form("confirm-email", outcome)
+}
+
+#[server(endpoint = "account/resend-confirmation")]
+pub async fn resend_confirmation(email: String) -> Result<FormReply, AccountError> {
+    answer_form("resend", ssr::accounts::registration::resend_verification(&ssr::app_state(), &email, ssr::now()).await)
+}
+
+#[server(endpoint = "account/sign-in")]
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<FormReply, AccountError> {
+    let state = ssr::app_state();
+    let outcome = ssr::accounts::sign_in::sign_in(&state, &ssr::parts(), &email, &password, next.as_deref(), ssr::now()).await;
+    let outcome = outcome.map(|outcome| {
+        if let Some(cookie) = &outcome.set_cookie {
+            ssr::set_cookie(cookie);
+        }
+        outcome.reply
+    });
+    answer_form(ssr::accounts::sign_in::FORM, outcome)
+}
+
+#[server(endpoint = "account/sign-out")]
+pub async fn sign_out(csrf_token: String) -> Result<FormReply, AccountError> {
+    let state = ssr::app_state();
+    let outcome = async {
+        let signed_in = require_signed_in_form_here(&state, &csrf_token).await?;
+        let cookie = ssr::accounts::sign_in::sign_out(&state, &signed_in).await?;
+        ssr::set_cookie(&cookie);
+        Ok(FormReply::go_to("sign-out", "/account/sign-in?signed-out=1"))
+    }
+    .await;
+    answer_form("sign-out", outcome)
+}
+
+#[cfg(feature = "ssr")]
+async fn require_signed_in_form_here(state: &ssr::AppState, csrf_token: &str) -> Result<crate::server::accounts::SignedIn, AccountError> {
+    ssr::require_signed_in_form(state, &ssr::parts(), csrf_token).await
+}
+
+#[server(endpoint = "account/reset")]
+pub async fn request_password_reset(email: String) -> Result<FormReply, AccountError> {
+    answer_form("reset", ssr::accounts::sign_in::request_password_reset(&ssr::app_state(), &email, ssr::now()).await)
+}
+
+#[server(endpoint = "account/reset-new")]
+pub async fn reset_password(token: String, password: String) -> Result<FormReply, AccountError> {
+    answer_form("new-password", ssr::accounts::sign_in::reset_password(&ssr::app_state(), &token, &password, ssr::now()).await)
+}
+
+#[server(endpoint = "account/overview")]
+pub async fn load_account_overview(form: Option<String>) -> Result<AccountOverview, AccountError> {
+    let state = ssr::app_state();
+    let signed_in = ssr::require_signed_in(&state, &ssr::parts()).await;
+    let signed_in = match signed_in {
+        Ok(signed_in) => signed_in,
+        Err(error) => {
+            crate::api::set_response_status(error.status());
+            return Err(error);
+        }
+    };
+    let addresses = ssr::accounts::addresses::list(&state.db, signed_in.account.id).await?;
+    let is_staff = signed_in.role().is_staff();
+    let account = signed_in.account;
+    Ok(AccountOverview {
+        name: account.name,
+        email: account.email,
+        telephone: account.telephone,
+        is_staff,
+        csrf_token: signed_in.session.csrf_token,
+        addresses,
+        outcome: form.and_then(|id| state.form_flash.get(&id)),
+    })
+}
+
+#[server(endpoint = "account/details")]
+pub async fn save_details(csrf_token: String, name: String, telephone: Option<String>) -> Result<FormReply, AccountError> {
+    let state = ssr::app_state();
+    let outcome = async {
+        let signed_in = require_signed_in_form_here(&state, &csrf_token).await?;
+        ssr::accounts::profile::save_details(&state, &signed_in, &name, telephone.as_deref().unwrap_or(""), ssr::now()).await
+    }
+    .await;
+    answer_form("details", outcome)
+}
+
+#[server(endpoint = "account/password")]
+pub async fn change_password(csrf_token: String, current_password: String, new_password: String) -> Result<FormReply, AccountError> {
+    let state = ssr::app_state();
+    let outcome = async {
+        let signed_in = require_signed_in_form_here(&state, &csrf_token).await?;
+        ssr::accounts::profile::change_password(&state, &signed_in, &current_password, &new_password, ssr::now()).await
+    }
+    .await;
+    answer_form("password", outcome)
+}
+
+#[server(endpoint = "account/email")]
+pub async fn change_email(csrf_token: String, new_email: String, password: String) -> Result<FormReply, AccountError> {
+    let state = ssr::app_state();
+    let outcome = async {
+        let signed_in = require_signed_in_form_here(&state, &csrf_token).await?;
+        ssr::accounts::profile::request_email_change(&state, &signed_in, &new_email, &password, ssr::now()).await
+    }
+    .await;
+    answer_form("email", outcome)
+}
+
+#[server(endpoint = "account/confirm-email-change")]
+pub async fn confirm_email_change(token: String) -> Result<FormReply, AccountError> {
+    answer_form("confirm-email-change", ssr::accounts::profile::confirm_email_change(&ssr::app_state(), &token, ssr::now()).await)
+}
+
+#[server(endpoint = "account/address")]
+pub async fn load_address(id: i32) -> Result<SavedAddress, AccountError> {
+    let state = ssr::app_state();
+    let outcome = async {
+        let signed_in = ssr::require_signed_in(&state, &ssr::parts()).await?;
+        ssr::accounts::addresses::find(&state.db, &signed_in, id).await
+    }
+    .await;
+    if let Err(error) = &outcome {
+        crate::api::set_response_status(error.status());
+    }
+    outcome
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "account/address-save")]
+pub async fn save_address(
+    csrf_token: String,
+    id: Option<String>,
+    kind: String,
+    full_name: String,
+    line1: String,
+    line2: Option<String>,
+    city: String,
+    postcode: String,
+    country: Option<String>,
+    is_default: Option<String>,
+) -> Result<FormReply, AccountError> {
+    use crate::domain::address::AddressForm;
+    let state = ssr::app_state();
+    let outcome = async {
+        let signed_in = require_signed_in_form_here(&state, &csrf_token).await?;
+        let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(raw) => Some(raw.parse::<i32>().map_err(|_| AccountError::NotFound)?),
+        };
+        let form = AddressForm {
+            kind,
+            full_name,
+            line1,
+            line2: line2.unwrap_or_default(),
+            city,
+            postcode,
+            country: country.unwrap_or_default(),
+            is_default,
+        };
+        ssr::accounts::addresses::save(&state.db, &signed_in, id, form, ssr::now()).await
+    }
+    .await;
+    answer_form("address", outcome)
+}
+
+#[server(endpoint = "account/address-delete")]
+pub async fn delete_address(csrf_token: String, id: i32) -> Result<FormReply, AccountError> {
+    let state = ssr::app_state();
+    let outcome = async {
+        let signed_in = require_signed_in_form_here(&state, &csrf_token).await?;
+        ssr::accounts::addresses::delete(&state.db, &signed_in, id).await
+    }
+    .await;
+    answer_form("address", outcome)
+}

@@ -1,0 +1,229 @@
+//! The account holder's own area (P23): details, addresses, password and e-mail. Each page
+//! loads the signed-in account's overview; signed out, it sends the visitor to sign in.
+
+use super::use_query_value;
+use crate::api::account::{load_account_overview, load_address, AccountError, AccountOverview};
+use crate::components::forms::{CsrfField, EnhancedForm, FormState, TextField};
+use crate::components::notice::ErrorNotice;
+use crate::domain::address::{AddressKind, PostalAddress, SavedAddress};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_location, use_params_map};
+
+/// Loads the overview and renders `page` with it; signed out, redirects to sign in.
+fn signed_in_page<V: IntoView + 'static>(page: impl Fn(AccountOverview) -> V + Send + Sync + Copy + 'static) -> impl IntoView {
+    let form = use_query_value("form");
+    let overview = Resource::new(move || form.get(), load_account_overview);
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading your account…"</p> }>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Ok(overview) => page(overview).into_any(),
+                    Err(AccountError::NotSignedIn) => {
+                        let next = location.pathname.get_untracked();
+                        let target = format!("/account/sign-in?next={}", form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
+                        view! { <Redirect path=target/> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice title="Your account could not be shown" message=error.to_string()/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let email_changed = use_query_value("email-changed");
+    view! {
+        <Title text="Your account"/>
+        <h1>"Your account"</h1>
+        {move || email_changed.get().map(|_| view! { <p class="notice notice--success" role="status">"Your email address has been changed."</p> })}
+        {signed_in_page(|overview| view! { <Overview overview/> })}
+    }
+}
+
+#[component]
+fn Overview(overview: AccountOverview) -> impl IntoView {
+    let AccountOverview { name, email, telephone, is_staff, csrf_token, addresses, outcome } = overview;
+    let (details_token, addresses_token) = (csrf_token.clone(), csrf_token.clone());
+    view! {
+        <section class="account-section" aria-labelledby="details-title">
+            <h2 id="details-title">"Your details"</h2>
+            <EnhancedForm name="details" action="/api/account/details" outcome=outcome.clone()>
+                <CsrfField token=details_token/>
+                <TextField name="name" label="Full name" autocomplete="name" value=name/>
+                <TextField name="telephone" label="Telephone (optional)" input_type="tel" autocomplete="tel" value=telephone.unwrap_or_default()/>
+                <button type="submit" class="button">"Save details"</button>
+            </EnhancedForm>
+            <dl class="summary-list">
+                <dt>"Email address"</dt>
+                <dd>{email}" "<a href="/account/email">"Change email address"</a></dd>
+                <dt>"Password"</dt>
+                <dd><a href="/account/password">"Change password"</a></dd>
+            </dl>
+        </section>
+        <section class="account-section" id="addresses" aria-labelledby="addresses-title">
+            <h2 id="addresses-title">"Your addresses"</h2>
+            {outcome.filter(|o| o.form == "address").and_then(|o| o.notice).map(|n| view! { <p class="notice notice--success" role="status">{n}</p> })}
+            <AddressList addresses csrf_token=addresses_token/>
+            <p><a class="button button--secondary" href="/account/addresses/new">"Add an address"</a></p>
+        </section>
+        {is_staff.then(|| view! { <p><a href="/admin">"Open the staff area"</a></p> })}
+        <form method="post" action="/api/account/sign-out" class="sign-out">
+            <CsrfField token=csrf_token/>
+            <button type="submit" class="button button--secondary">"Sign out"</button>
+        </form>
+    }
+}
+
+#[component]
+fn AddressList(addresses: Vec<SavedAddress>, csrf_token: String) -> impl IntoView {
+    if addresses.is_empty() {
+        return view! { <p>"You have no saved addresses yet."</p> }.into_any();
+    }
+    let cards = addresses
+        .into_iter()
+        .map(|SavedAddress { id, address }| {
+            let kind = address.kind.label();
+            let default = address.is_default.then_some(" (default)");
+            let lines = address.lines().into_iter().map(|line| view! { <span class="address__line">{line}</span> }).collect_view();
+            view! {
+                <li class="address" data-address-id=id>
+                    <h3 class="address__kind">{kind}{default}</h3>
+                    <address>{lines}</address>
+                    <a href=format!("/account/addresses/{id}")>"Edit"</a>
+                    <form method="post" action="/api/account/address-delete" class="address__delete">
+                        <CsrfField token=csrf_token.clone()/>
+                        <input type="hidden" name="id" value=id/>
+                        <button type="submit" class="button button--link">"Delete"</button>
+                    </form>
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="address-list">{cards}</ul> }.into_any()
+}
+
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    view! {
+        <Title text="Change your password"/>
+        <h1>"Change your password"</h1>
+        {signed_in_page(|overview| view! {
+            <EnhancedForm name="password" action="/api/account/password" outcome=overview.outcome>
+                <CsrfField token=overview.csrf_token/>
+                <TextField name="current_password" label="Current password" input_type="password" autocomplete="current-password"/>
+                <TextField name="new_password" label="New password" input_type="password" autocomplete="new-password" hint="At least 12 characters."/>
+                <button type="submit" class="button">"Change password"</button>
+            </EnhancedForm>
+            <p>"Changing your password signs you out on every other device."</p>
+            <p><a href="/account">"Back to your account"</a></p>
+        })}
+    }
+}
+
+#[component]
+pub fn ChangeEmailPage() -> impl IntoView {
+    view! {
+        <Title text="Change your email address"/>
+        <h1>"Change your email address"</h1>
+        {signed_in_page(|overview| view! {
+            <p>"Your email address is "<strong>{overview.email.clone()}</strong>". We will send a link to the new address; it changes when you follow the link."</p>
+            <EnhancedForm name="email" action="/api/account/email" outcome=overview.outcome>
+                <CsrfField token=overview.csrf_token/>
+                <TextField name="new_email" label="New email address" input_type="email" autocomplete="email"/>
+                <TextField name="password" label="Your password" input_type="password" autocomplete="current-password"/>
+                <button type="submit" class="button">"Send confirmation link"</button>
+            </EnhancedForm>
+            <p><a href="/account">"Back to your account"</a></p>
+        })}
+    }
+}
+
+/// Adds an address (`/account/addresses/new`) or edits one (`/account/addresses/:id`).
+#[component]
+pub fn AddressPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id")).and_then(|id| id.parse::<i32>().ok()));
+    let existing = Resource::new(move || id.get(), |id| async move {
+        match id {
+            Some(id) => load_address(id).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    view! {
+        <Title text="Your address"/>
+        <h1>{move || if id.get().is_some() { "Edit address" } else { "Add an address" }}</h1>
+        {signed_in_page(move |overview| view! {
+            <Suspense fallback=|| ()>
+                {move || {
+                    let overview = overview.clone();
+                    Suspend::new(async move {
+                        match existing.await {
+                            Ok(saved) => view! { <AddressForm saved overview/> }.into_any(),
+                            Err(error) => view! { <ErrorNotice title="This address could not be shown" message=error.to_string()/> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        })}
+    }
+}
+
+#[component]
+fn AddressForm(saved: Option<SavedAddress>, overview: AccountOverview) -> impl IntoView {
+    let id = saved.as_ref().map(|s| s.id.to_string()).unwrap_or_default();
+    let address = saved.map(|s| s.address).unwrap_or(PostalAddress {
+        kind: AddressKind::Delivery,
+        full_name: overview.name.clone(),
+        line1: String::new(),
+        line2: None,
+        city: String::new(),
+        postcode: String::new(),
+        country: "United Kingdom".into(),
+        is_default: false,
+    });
+    view! {
+        <EnhancedForm name="address" action="/api/account/address-save" outcome=overview.outcome>
+            <CsrfField token=overview.csrf_token/>
+            <input type="hidden" name="id" value=id/>
+            <KindChoice kind=address.kind/>
+            <TextField name="full_name" label="Full name" autocomplete="name" value=address.full_name/>
+            <TextField name="line1" label="Address line 1" autocomplete="address-line1" value=address.line1/>
+            <TextField name="line2" label="Address line 2 (optional)" autocomplete="address-line2" value=address.line2.unwrap_or_default()/>
+            <TextField name="city" label="Town or city" autocomplete="address-level2" value=address.city/>
+            <TextField name="postcode" label="Postcode" autocomplete="postal-code" value=address.postcode/>
+            <TextField name="country" label="Country" autocomplete="country-name" value=address.country/>
+            <div class="field field--checkbox">
+                <input type="checkbox" id="address-is_default" name="is_default" checked=address.is_default/>
+                <label for="address-is_default">"Use as my default address of this kind"</label>
+            </div>
+            <button type="submit" class="button">"Save address"</button>
+        </EnhancedForm>
+        <p><a href="/account#addresses">"Back to your account"</a></p>
+    }
+}
+
+#[component]
+fn KindChoice(kind: AddressKind) -> impl IntoView {
+    let state = expect_context::<FormState>();
+    let typed = state.typed("kind").and_then(|k| AddressKind::parse(&k)).unwrap_or(kind);
+    let option = move |value: AddressKind| {
+        let id = state.field_id(value.as_str());
+        view! {
+            <div class="field field--radio">
+                <input type="radio" id=id.clone() name="kind" value=value.as_str() checked=typed == value/>
+                <label for=id>{value.label()}</label>
+            </div>
+        }
+    };
+    view! {
+        <fieldset class="fieldset" id=state.field_id("kind")>
+            <legend>"Kind of address"</legend>
+            {option(AddressKind::Delivery)}
+            {option(AddressKind::Billing)}
+        </fieldset>
+    }
+}

@@ -1,0 +1,79 @@
+//! The e-mails the accounts capability sends, each queued in the caller's transaction so it
+//! goes out only if the change it reports was committed.
+
+use super::{registration::verification_binding, tokens, CHANGE_LINK_VALID_FOR, RESET_LINK_VALID_FOR, VERIFY_LINK_VALID_FOR};
+use crate::api::account_error::AccountError;
+use crate::domain::account::EmailAddress;
+use crate::server::entities::account;
+use crate::server::mail::{templates, MailError, OutgoingMail};
+use crate::server::state::AppState;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::ConnectionTrait;
+
+impl From<MailError> for AccountError {
+    fn from(error: MailError) -> Self {
+        tracing::error!(%error, "accounts: queueing an e-mail failed");
+        Self::Unavailable
+    }
+}
+
+fn hours(valid_for: Duration) -> String {
+    match valid_for.num_hours() {
+        1 => "1 hour".to_owned(),
+        n => format!("{n} hours"),
+    }
+}
+
+fn link(state: &AppState, path: &str, token: &str) -> String {
+    format!("{}{path}?token={token}", state.public_url)
+}
+
+async fn queue(state: &AppState, db: &impl ConnectionTrait, mail: OutgoingMail) -> Result<(), AccountError> {
+    state.mailer.queue(db, &mail).await?;
+    Ok(())
+}
+
+/// Starts delivery of what was queued, once the caller's transaction has committed.
+pub fn wake(state: &AppState) {
+    state.mailer.wake();
+}
+
+pub async fn email_verification(state: &AppState, db: &impl ConnectionTrait, account: &account::Model, now: DateTime<Utc>) -> Result<(), AccountError> {
+    let binding = verification_binding(account);
+    let token = tokens::issue(&state.secret_key, tokens::TokenPurpose::VerifyEmail, account.id, &account.email, &binding, now + VERIFY_LINK_VALID_FOR);
+    let mail = templates::email_verification(&account.email, &account.name, &link(state, "/account/confirm-email", &token), &hours(VERIFY_LINK_VALID_FOR));
+    queue(state, db, mail).await
+}
+
+/// To an address that already has an account, when someone registers with it again.
+pub async fn already_registered(state: &AppState, db: &impl ConnectionTrait, account: &account::Model) -> Result<(), AccountError> {
+    let mail = templates::already_registered(&account.email, &account.name, &format!("{}/account/sign-in", state.public_url), &format!("{}/account/reset", state.public_url));
+    queue(state, db, mail).await
+}
+
+pub async fn password_reset(state: &AppState, db: &impl ConnectionTrait, account: &account::Model, now: DateTime<Utc>) -> Result<(), AccountError> {
+    let token = tokens::issue(&state.secret_key, tokens::TokenPurpose::ResetPassword, account.id, "", &account.password_hash, now + RESET_LINK_VALID_FOR);
+    let mail = templates::password_reset(&account.email, &account.name, &link(state, "/account/reset/new", &token), &hours(RESET_LINK_VALID_FOR));
+    queue(state, db, mail).await
+}
+
+pub async fn password_changed_notice(state: &AppState, db: &impl ConnectionTrait, account: &account::Model) -> Result<(), AccountError> {
+    queue(state, db, templates::password_changed_notice(&account.email, &account.name)).await
+}
+
+pub async fn email_change_confirmation(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    account: &account::Model,
+    new_email: &EmailAddress,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    let token = tokens::issue(&state.secret_key, tokens::TokenPurpose::ChangeEmail, account.id, new_email.as_str(), &account.email, now + CHANGE_LINK_VALID_FOR);
+    let mail = templates::email_change_confirmation(new_email.as_str(), &account.name, &link(state, "/account/confirm-email-change", &token), &hours(CHANGE_LINK_VALID_FOR));
+    queue(state, db, mail).await
+}
+
+/// To the old address, after the change: if it was not the owner, they know at once.
+pub async fn email_changed_notice(state: &AppState, db: &impl ConnectionTrait, old: &account::Model) -> Result<(), AccountError> {
+    queue(state, db, templates::email_changed_notice(&old.email, &old.name)).await
+}

@@ -1,0 +1,116 @@
+//! Helpers for the account tests: form posts as a browser makes them, the outbox, sessions.
+#![allow(dead_code)]
+
+use super::TestApp;
+use app::domain::forms::FormReply;
+use sea_orm::{Database, EntityTrait, QueryOrder};
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A form post as the hydrated page makes it (JSON answer), from a page of this store.
+pub async fn post_json(app: &TestApp, endpoint: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> (u16, String) {
+    let response = post(app, endpoint, fields, cookie, "application/json").await;
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("body"))
+}
+
+/// The reply of a hydrated form post that the store accepted for processing.
+pub async fn form_reply(app: &TestApp, endpoint: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> FormReply {
+    let (status, body) = post_json(app, endpoint, fields, cookie).await;
+    assert_eq!(status, 200, "{endpoint} answered {status}: {body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{endpoint} answered {body}: {e}"))
+}
+
+/// A plain HTML form post (JavaScript off): the answer is a redirect.
+pub async fn post_plain(app: &TestApp, endpoint: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> reqwest::Response {
+    post(app, endpoint, fields, cookie, "text/html,application/xhtml+xml").await
+}
+
+async fn post(app: &TestApp, endpoint: &str, fields: &[(&str, &str)], cookie: Option<&str>, accept: &str) -> reqwest::Response {
+    let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+    let mut request = app
+        .client
+        .post(app.url(endpoint))
+        .header("origin", &app.address)
+        .header("referer", app.url("/account"))
+        .header("accept", accept)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.expect("the store answers")
+}
+
+/// The `name=value` of the session cookie a response sets.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("sop_session=") && !v.contains("Max-Age=0"))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+}
+
+/// Every message in the outbox, oldest first: (to, subject, text body).
+pub async fn outbox(app: &TestApp) -> Vec<(String, String, String)> {
+    let db = Database::connect(app.db.url()).await.expect("test database");
+    let rows = app::server::entities::mail_outbox::Entity::find()
+        .order_by_asc(app::server::entities::mail_outbox::Column::Id)
+        .all(&db)
+        .await
+        .expect("outbox rows");
+    db.close().await.ok();
+    rows.into_iter().map(|m| (m.to_address, m.subject, m.text_body)).collect()
+}
+
+/// The first link in the newest message to `to` whose path starts with `path`.
+pub async fn link_in_mail(app: &TestApp, to: &str, path: &str) -> String {
+    let mail = outbox(app).await.into_iter().rev().find(|(address, _, _)| address == to).unwrap_or_else(|| panic!("no mail to {to}"));
+    let start = mail.2.find(&format!("{}{path}", app.address)).unwrap_or_else(|| panic!("no {path} link in: {}", mail.2));
+    let link: String = mail.2[start..].chars().take_while(|c| !c.is_whitespace() && *c != '<' && *c != '"').collect();
+    link.trim_start_matches(&app.address).to_owned()
+}
+
+pub fn token_of(link: &str) -> String {
+    link.split_once("token=").map(|(_, t)| t.to_owned()).expect("the link carries a token")
+}
+
+/// Registers, confirms the address and signs in; returns the session cookie.
+pub async fn registered_and_signed_in(app: &TestApp, name: &str, email: &str) -> String {
+    let reply = form_reply(app, "/api/account/register", &[("name", name), ("email", email), ("password", PASSWORD)], None).await;
+    assert!(reply.is_ok(), "{reply:?}");
+    let link = link_in_mail(app, email, "/account/confirm-email").await;
+    let reply = form_reply(app, "/api/account/confirm-email", &[("token", &token_of(&link))], None).await;
+    assert!(reply.is_ok(), "{reply:?}");
+    sign_in(app, email, PASSWORD).await.expect("signs in")
+}
+
+pub async fn sign_in(app: &TestApp, email: &str, password: &str) -> Result<String, FormReply> {
+    let response = post(app, "/api/account/sign-in", &[("email", email), ("password", password)], None, "application/json").await;
+    let cookie = session_cookie(&response);
+    let reply: FormReply = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+    match cookie {
+        Some(cookie) if reply.is_ok() => Ok(cookie),
+        _ => Err(reply),
+    }
+}
+
+/// The CSRF token the account page's forms carry for this session.
+pub async fn csrf_token(app: &TestApp, cookie: &str) -> String {
+    let (status, body) = post_json(app, "/api/account/overview", &[], Some(cookie)).await;
+    assert_eq!(status, 200, "{body}");
+    let overview: app::api::account::AccountOverview = serde_json::from_str(&body).unwrap();
+    overview.csrf_token
+}
+
+pub async fn overview(app: &TestApp, cookie: &str) -> app::api::account::AccountOverview {
+    let (status, body) = post_json(app, "/api/account/overview", &[], Some(cookie)).await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
