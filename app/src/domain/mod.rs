@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod consent;
 pub mod cookies;
+pub mod mail;
 pub mod money;
 pub mod operator;
 pub mod paging;

@@ -7,4 +7,5 @@ pub mod consent_log;
 pub mod consent_service;
 pub mod demo_data;
 pub mod entities;
+pub mod mail;
 pub mod state;

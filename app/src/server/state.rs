@@ -1,6 +1,6 @@
 //! What the server hands to every server function and page render.
 
-use super::{build_assets::BuildAssets, catalog_cache::CatalogCache};
+use super::{build_assets::BuildAssets, catalog_cache::CatalogCache, mail::Mailer};
 use crate::domain::operator::Operator;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -37,6 +37,8 @@ pub struct StoreState {
     pub secret_key: SecretBytes,
     /// Whether the store is served over https, so cookies get the `Secure` flag.
     pub secure_cookies: bool,
+    /// Queues e-mail in the outbox and wakes the delivery worker (held when SMTP is unset).
+    pub mailer: Mailer,
 }
 
 impl FromRef<AppState> for LeptosOptions {

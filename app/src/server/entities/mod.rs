@@ -2,4 +2,5 @@
 
 pub mod category;
 pub mod consent_log;
+pub mod mail_outbox;
 pub mod product;
