@@ -7,7 +7,8 @@ mod support;
 use app::domain::paging::PageNumber;
 use app::server::mail::{self, outbox, templates, MailStatus, OutboxMessage, OutgoingMail};
 use chrono::{Duration as TimeDelta, Utc};
-use sea_orm::TransactionTrait;
+use sea_orm::{DatabaseConnection, TransactionTrait};
+use sop_server::config::Config;
 use std::{
     net::TcpListener as StdListener,
     path::PathBuf,
@@ -15,7 +16,7 @@ use std::{
     sync::{Arc, Mutex, OnceLock},
     time::{Duration, Instant},
 };
-use support::{spawn_app, spawn_app_with, Backend, TestApp};
+use support::{base_vars, spawn_app, spawn_app_with, start_server_with_state, Backend, TestApp, TestDb};
 
 const LINK: &str = "https://shop.example/account/verify?token=tok-4f2a9c";
 
@@ -101,14 +102,22 @@ async fn queue_and_wake(app: &TestApp, mail: &OutgoingMail) -> i64 {
 }
 
 async fn stored(app: &TestApp, id: i64) -> OutboxMessage {
-    outbox::find(&app.state.db, id).await.expect("outbox readable").expect("the message is in the outbox")
+    stored_in(&app.state.db, id).await
+}
+
+async fn stored_in(db: &DatabaseConnection, id: i64) -> OutboxMessage {
+    outbox::find(db, id).await.expect("outbox readable").expect("the message is in the outbox")
 }
 
 /// Waits until the message satisfies `done` (the delivery worker runs on its own).
 async fn wait_for(app: &TestApp, id: i64, done: impl Fn(&OutboxMessage) -> bool) -> OutboxMessage {
+    wait_for_in(&app.state.db, id, done).await
+}
+
+async fn wait_for_in(db: &DatabaseConnection, id: i64, done: impl Fn(&OutboxMessage) -> bool) -> OutboxMessage {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let message = stored(app, id).await;
+        let message = stored_in(db, id).await;
         if done(&message) {
             return message;
         }
@@ -223,6 +232,33 @@ async fn a_refusing_smtp_server_fails_the_mail_at_once(backend: Backend) {
     assert_eq!(message.last_error.as_deref(), Some("refused by the SMTP server (554)"));
 }
 
+async fn the_worker_stops_with_the_store_and_mail_left_behind_is_sent_after_a_restart(backend: Backend) {
+    let smtp = SmtpStandIn::start();
+    let dir = tempfile::tempdir().unwrap();
+    let Some(db) = TestDb::fresh(backend, &dir).await else { return };
+    let mut vars = base_vars(db.url(), &dir);
+    vars.insert("SMTP_URL".into(), smtp.url());
+    let config = || Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
+
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (_, first_run, server) = start_server_with_state(config(), async {
+        let _ = stopped.await;
+    })
+    .await;
+    stop.send(()).unwrap();
+    let stopped = tokio::time::timeout(Duration::from_secs(10), server).await.expect("the delivery worker does not hold up shutdown");
+    stopped.unwrap().expect("the store stops cleanly");
+
+    // Committed just as the store went down, before any worker could send it.
+    let id = first_run.mailer.queue(&first_run.db, &verification_mail("jane@example.com"), Utc::now()).await.unwrap();
+    assert_eq!(stored_in(&first_run.db, id).await.summary.status, MailStatus::Pending);
+
+    let (_, second_run, _server) = start_server_with_state(config(), std::future::pending()).await;
+    let message = wait_for_in(&second_run.db, id, |m| m.summary.status == MailStatus::Sent).await;
+    assert_eq!(message.summary.attempts, 1);
+    assert_eq!(smtp.received().len(), 1);
+}
+
 /// Everything any test in this file logs, at every level of the store's own code and its mail
 /// and database libraries.
 fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
@@ -288,5 +324,6 @@ on_both_databases!(
     a_rolled_back_action_leaves_no_mail,
     an_unreachable_smtp_server_is_retried_then_given_up_and_the_store_keeps_serving,
     a_refusing_smtp_server_fails_the_mail_at_once,
+    the_worker_stops_with_the_store_and_mail_left_behind_is_sent_after_a_restart,
     delivery_logs_name_no_address_subject_or_link,
 );

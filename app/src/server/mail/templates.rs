@@ -74,9 +74,9 @@ pub fn password_changed_notice(to: &str, name: &str) -> OutgoingMail {
 pub fn describe(valid_for: Duration) -> String {
     const DAY: u64 = 24 * 60;
     let minutes = valid_for.as_secs().div_ceil(60).max(1);
-    let (count, unit) = if minutes >= 2 * DAY && minutes % DAY == 0 {
+    let (count, unit) = if minutes >= 2 * DAY && minutes.is_multiple_of(DAY) {
         (minutes / DAY, "day")
-    } else if minutes % 60 == 0 {
+    } else if minutes.is_multiple_of(60) {
         (minutes / 60, "hour")
     } else {
         (minutes, "minute")
