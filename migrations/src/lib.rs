@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261130_000001_create_catalog;
 mod m20261130_000002_create_consent_log;
 mod m20261130_000003_create_accounts;
+mod m20261130_000004_create_mail_outbox;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_create_catalog::Migration),
             Box::new(m20261130_000002_create_consent_log::Migration),
             Box::new(m20261130_000003_create_accounts::Migration),
+            Box::new(m20261130_000004_create_mail_outbox::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! optional `.env` file) at start-up. Invalid values stop start-up with the variable's name.
 
 use app::domain::operator::{DataProtectionContact, Operator};
+use app::server::mail::{MailFrom, SmtpUrl};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use rand::RngCore;
 use std::{
@@ -12,6 +13,7 @@ use std::{
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/sop-store.db";
 pub const DEFAULT_SECRET_KEY_FILE: &str = "data/secret.key";
+pub const DEFAULT_MAIL_FROM: &str = "SOP Store <no-reply@sop-store.example>";
 /// Bytes of a secret key; shorter keys are refused.
 pub const SECRET_KEY_BYTES: usize = 32;
 
@@ -22,6 +24,7 @@ pub struct Config {
     pub site: SiteConfig,
     pub operator: Operator,
     pub secret_key: SecretSource,
+    pub mail: MailConfig,
     /// Load the demo catalog into an empty database on start.
     pub demo_data: bool,
     /// Cookies get the `Secure` flag: the store is reached over https (`PUBLIC_URL`).
@@ -45,6 +48,13 @@ pub struct DatabaseConfig {
 pub enum DatabaseKind {
     Sqlite,
     Postgres,
+}
+
+/// E-mail: sent over SMTP when `SMTP_URL` is set, otherwise held in the outbox for staff.
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    pub smtp_url: Option<SmtpUrl>,
+    pub from: MailFrom,
 }
 
 /// Where cargo-leptos put the built wasm, JS, CSS and public files.
@@ -194,6 +204,17 @@ impl Config {
             None => SecretSource::File(PathBuf::from(text("SECRET_KEY_FILE", DEFAULT_SECRET_KEY_FILE))),
         };
 
+        let mail = MailConfig {
+            // The URL may hold a password, so the error never repeats it.
+            smtp_url: get("SMTP_URL")
+                .map(|raw| SmtpUrl::parse(&raw).map_err(|error| invalid("SMTP_URL", "<hidden>", error.to_string())))
+                .transpose()?,
+            from: {
+                let raw = text("MAIL_FROM", DEFAULT_MAIL_FROM);
+                MailFrom::parse(&raw).map_err(|error| invalid("MAIL_FROM", &raw, error.to_string()))?
+            },
+        };
+
         let defaults = Operator::sop_international();
         let dpc = defaults.data_protection.clone();
         let operator = Operator {
@@ -222,6 +243,7 @@ impl Config {
             },
             operator,
             secret_key,
+            mail,
             demo_data,
             secure_cookies,
             public_url,
@@ -295,6 +317,21 @@ mod tests {
         assert!(config.demo_data);
         assert_eq!(config.operator, Operator::sop_international());
         assert_eq!(config.secret_key, SecretSource::File(DEFAULT_SECRET_KEY_FILE.into()));
+        assert!(config.mail.smtp_url.is_none(), "mail is held in the outbox by default");
+        assert_eq!(config.mail.from.to_string(), DEFAULT_MAIL_FROM);
+    }
+
+    #[test]
+    fn mail_settings_are_checked_and_the_smtp_password_never_echoed() {
+        let c = config(&[("SMTP_URL", "smtp://127.0.0.1:2525"), ("MAIL_FROM", "Shop <shop@example.com>")]).unwrap();
+        assert!(c.mail.smtp_url.is_some());
+        assert_eq!(c.mail.from.to_string(), "Shop <shop@example.com>");
+        let error = config(&[("SMTP_URL", "smtpx://user:s3cret@mail.example")]).unwrap_err();
+        assert!(error.to_string().starts_with("SMTP_URL is invalid"), "{error}");
+        assert!(!error.to_string().contains("s3cret"), "{error}");
+        assert!(!format!("{c:?}").contains("2525"), "Debug hides the SMTP URL");
+        let error = config(&[("MAIL_FROM", "no address here")]).unwrap_err();
+        assert!(error.to_string().starts_with("MAIL_FROM is invalid"), "{error}");
     }
 
     #[test]

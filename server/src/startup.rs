@@ -7,6 +7,7 @@ use app::server::accounts::sessions::SessionPolicy;
 use app::server::{
     build_assets::BuildAssets,
     demo_data,
+    mail::{self, MailError, Mailer},
     state::{AppState, SecretBytes, StoreState},
 };
 use app::{shell, App};
@@ -19,6 +20,9 @@ use tower_http::{compression::CompressionLayer, timeout::TimeoutLayer};
 
 /// The longest any request may take before the store gives up on it.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// How long shutdown waits for the mail delivery round in progress. A message cut off is not
+/// lost: it stays in the outbox and is sent after the next start.
+const MAIL_SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -28,6 +32,8 @@ pub enum StartupError {
     Database(#[from] DatabaseError),
     #[error("could not load the demo catalog: {0}")]
     DemoData(sea_orm::DbErr),
+    #[error("SMTP_URL or MAIL_FROM cannot be used: {0}")]
+    Mail(MailError),
     #[error("could not listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
 }
@@ -48,6 +54,15 @@ impl Application {
         if config.demo_data {
             let outcome = demo_data::seed_demo_catalog(&db).await.map_err(StartupError::DemoData)?;
             tracing::info!(?outcome, "demo catalog");
+        }
+        let mailer = match &config.mail.smtp_url {
+            Some(url) => Mailer::smtp(url, &config.mail.from).map_err(StartupError::Mail)?,
+            None => Mailer::outbox_only(),
+        };
+        if mailer.sends_mail() {
+            tracing::info!("e-mail is sent over SMTP (SMTP_URL)");
+        } else {
+            tracing::info!("e-mail is held in the outbox for staff to read: SMTP_URL is not set");
         }
         let listener = TcpListener::bind(config.listen_addr)
             .await
@@ -74,7 +89,7 @@ impl Application {
             sessions: SessionPolicy { idle: config.session_idle, absolute: config.session_max },
             sign_in_throttle: Default::default(),
             form_flash: Default::default(),
-            mailer: Default::default(),
+            mailer,
         });
         Ok(Self { listener, router: build_router(state.clone()), state })
     }
@@ -87,8 +102,18 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` completes, then lets requests in flight finish.
+    /// Serves (and sends e-mail, when SMTP is configured) until `shutdown` completes, then lets
+    /// requests in flight and the mail delivery round in progress finish.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        // The worker stops with the server: when shutdown begins, or if serving fails.
+        let (stop_mail, mail_stopped) = tokio::sync::oneshot::channel::<()>();
+        let worker = mail::spawn_delivery_worker(self.state.db.clone(), self.state.mailer.clone(), async {
+            let _ = mail_stopped.await;
+        });
+        let shutdown = async move {
+            shutdown.await;
+            let _ = stop_mail.send(());
+        };
         // Without TCP_NODELAY a response written in several pieces (streamed HTML, a file after
         // its headers) waits ~40 ms for the client's delayed ACK (Nagle's algorithm).
         let listener = self.listener.tap_io(|tcp| {
@@ -98,7 +123,13 @@ impl Application {
         });
         // The client address feeds only the consent log's salted, truncated IP hash.
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, service).with_graceful_shutdown(shutdown).await
+        let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+        if let Some(worker) = worker {
+            if tokio::time::timeout(MAIL_SHUTDOWN_GRACE, worker).await.is_err() {
+                tracing::warn!("mail delivery did not stop in time; unsent mail stays in the outbox");
+            }
+        }
+        served
     }
 }
 

@@ -149,7 +149,14 @@ pub async fn load_account_overview(form: Option<String>) -> Result<AccountOvervi
     let signed_in = match signed_in {
         Ok(signed_in) => signed_in,
         Err(error) => {
-            crate::api::set_response_status(error.status());
+            // Rendering a page, the answer is a redirect to sign in, coming back here after.
+            let parts = ssr::parts();
+            if parts.uri.path().starts_with("/api/") {
+                crate::api::set_response_status(error.status());
+            } else if error == AccountError::NotSignedIn {
+                let next: String = form_urlencoded::byte_serialize(parts.uri.path().as_bytes()).collect();
+                leptos_axum::redirect(&format!("/account/sign-in?next={next}"));
+            }
             return Err(error);
         }
     };

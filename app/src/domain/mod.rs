@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod consent;
 pub mod cookies;
 pub mod forms;
+pub mod mail;
 pub mod money;
 pub mod operator;
 pub mod paging;

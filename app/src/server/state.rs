@@ -1,7 +1,7 @@
 //! What the server hands to every server function and page render.
 
 use super::accounts::{sessions::SessionPolicy, throttle::SignInThrottle};
-use super::{build_assets::BuildAssets, catalog_cache::CatalogCache, form_flash::FormFlash};
+use super::{build_assets::BuildAssets, catalog_cache::CatalogCache, form_flash::FormFlash, mail::Mailer};
 use crate::domain::operator::Operator;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -43,7 +43,8 @@ pub struct StoreState {
     pub sessions: SessionPolicy,
     pub sign_in_throttle: SignInThrottle,
     pub form_flash: FormFlash,
-    pub mailer: super::mail::Mailer,
+    /// Queues e-mail in the outbox and wakes the delivery worker (held when SMTP is unset).
+    pub mailer: Mailer,
 }
 
 impl FromRef<AppState> for LeptosOptions {

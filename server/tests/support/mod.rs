@@ -4,6 +4,7 @@
 
 pub mod accounts;
 
+use app::server::state::AppState;
 use sea_orm::{ConnectionTrait, Database};
 use sop_server::{config::Config, startup::Application};
 use std::{
@@ -33,14 +34,23 @@ fn server_runtime() -> &'static tokio::runtime::Runtime {
 
 /// Builds and runs the store on the shared server runtime; returns its address once it listens.
 pub async fn start_server(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> (std::net::SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>) {
-    let (ready, address) = tokio::sync::oneshot::channel();
+    let (address, _state, server) = start_server_with_state(config, shutdown).await;
+    (address, server)
+}
+
+/// As `start_server`, also returning the store's state (its database pool and mailer).
+pub async fn start_server_with_state(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> (std::net::SocketAddr, AppState, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let (ready, started) = tokio::sync::oneshot::channel();
     let server = server_runtime().spawn(async move {
         let app = Application::build(config).await.expect("the store starts");
-        let _ = ready.send(app.local_addr());
+        let _ = ready.send((app.local_addr(), app.state().clone()));
         app.run_until(shutdown).await
     });
-    let address = address.await.expect("the store reports its address");
-    (address, server)
+    let (address, state) = started.await.expect("the store reports its address");
+    (address, state, server)
 }
 
 /// The PostgreSQL server the test command found reachable, as an admin URL (for example
@@ -114,6 +124,8 @@ impl Drop for TestDb {
 
 pub struct TestApp {
     pub address: String,
+    /// The running store's own state: its database pool, mailer, configuration.
+    pub state: AppState,
     pub client: reqwest::Client,
     pub db: TestDb,
     pub site_root: PathBuf,
@@ -157,13 +169,13 @@ pub async fn spawn_app_with(backend: Backend, overrides: &[(&str, &str)]) -> Opt
     let site_root = PathBuf::from(&vars["LEPTOS_SITE_ROOT"]);
     write_site_files(&site_root);
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test configuration is valid");
-    let (address, _server) = start_server(config, std::future::pending()).await;
+    let (address, state, _server) = start_server_with_state(config, std::future::pending()).await;
     let address = format!("http://{address}");
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("http client");
-    Some(TestApp { address, client, db, site_root, _dir: dir })
+    Some(TestApp { address, state, client, db, site_root, _dir: dir })
 }
 
 /// A stand-in for cargo-leptos' output: a JS file with a precompressed twin, and a public file.

@@ -8,6 +8,11 @@ use crate::server::entities::account;
 use crate::server::mail::{templates, MailError, OutgoingMail};
 use crate::server::state::AppState;
 use chrono::{DateTime, Duration, Utc};
+
+/// The links' lifetimes in the form the templates print.
+fn valid_for(duration: Duration) -> std::time::Duration {
+    duration.to_std().unwrap_or_default()
+}
 use sea_orm::ConnectionTrait;
 
 impl From<MailError> for AccountError {
@@ -17,19 +22,12 @@ impl From<MailError> for AccountError {
     }
 }
 
-fn hours(valid_for: Duration) -> String {
-    match valid_for.num_hours() {
-        1 => "1 hour".to_owned(),
-        n => format!("{n} hours"),
-    }
-}
-
 fn link(state: &AppState, path: &str, token: &str) -> String {
     format!("{}{path}?token={token}", state.public_url)
 }
 
 async fn queue(state: &AppState, db: &impl ConnectionTrait, mail: OutgoingMail) -> Result<(), AccountError> {
-    state.mailer.queue(db, &mail).await?;
+    state.mailer.queue(db, &mail, Utc::now()).await?;
     Ok(())
 }
 
@@ -41,7 +39,7 @@ pub fn wake(state: &AppState) {
 pub async fn email_verification(state: &AppState, db: &impl ConnectionTrait, account: &account::Model, now: DateTime<Utc>) -> Result<(), AccountError> {
     let binding = verification_binding(account);
     let token = tokens::issue(&state.secret_key, tokens::TokenPurpose::VerifyEmail, account.id, &account.email, &binding, now + VERIFY_LINK_VALID_FOR);
-    let mail = templates::email_verification(&account.email, &account.name, &link(state, "/account/confirm-email", &token), &hours(VERIFY_LINK_VALID_FOR));
+    let mail = templates::email_verification(&account.email, &account.name, &link(state, "/account/confirm-email", &token), valid_for(VERIFY_LINK_VALID_FOR));
     queue(state, db, mail).await
 }
 
@@ -53,7 +51,7 @@ pub async fn already_registered(state: &AppState, db: &impl ConnectionTrait, acc
 
 pub async fn password_reset(state: &AppState, db: &impl ConnectionTrait, account: &account::Model, now: DateTime<Utc>) -> Result<(), AccountError> {
     let token = tokens::issue(&state.secret_key, tokens::TokenPurpose::ResetPassword, account.id, "", &account.password_hash, now + RESET_LINK_VALID_FOR);
-    let mail = templates::password_reset(&account.email, &account.name, &link(state, "/account/reset/new", &token), &hours(RESET_LINK_VALID_FOR));
+    let mail = templates::password_reset(&account.email, &account.name, &link(state, "/account/reset/new", &token), valid_for(RESET_LINK_VALID_FOR));
     queue(state, db, mail).await
 }
 
@@ -69,7 +67,7 @@ pub async fn email_change_confirmation(
     now: DateTime<Utc>,
 ) -> Result<(), AccountError> {
     let token = tokens::issue(&state.secret_key, tokens::TokenPurpose::ChangeEmail, account.id, new_email.as_str(), &account.email, now + CHANGE_LINK_VALID_FOR);
-    let mail = templates::email_change_confirmation(new_email.as_str(), &account.name, &link(state, "/account/confirm-email-change", &token), &hours(CHANGE_LINK_VALID_FOR));
+    let mail = templates::email_change_confirmation(new_email.as_str(), &account.name, &link(state, "/account/confirm-email-change", &token), valid_for(CHANGE_LINK_VALID_FOR));
     queue(state, db, mail).await
 }
 

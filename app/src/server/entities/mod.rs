@@ -5,5 +5,6 @@ pub mod account_address;
 pub mod audit_log;
 pub mod category;
 pub mod consent_log;
+pub mod mail_outbox;
 pub mod product;
 pub mod session;

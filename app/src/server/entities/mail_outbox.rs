@@ -1,0 +1,41 @@
+use sea_orm::entity::prelude::*;
+
+/// One e-mail the store wrote: held for staff, waiting, sent or failed.
+#[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "mail_outbox")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub kind: String,
+    pub to_address: String,
+    #[sea_orm(column_type = "Text")]
+    pub subject: String,
+    #[sea_orm(column_type = "Text")]
+    pub text_body: String,
+    #[sea_orm(column_type = "Text")]
+    pub html_body: String,
+    pub created_at: ChronoDateTimeUtc,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: ChronoDateTimeUtc,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub last_error: Option<String>,
+    pub sent_at: Option<ChronoDateTimeUtc>,
+}
+
+/// Only the id, kind and status: a row printed by mistake puts no address or content in a log.
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("mail_outbox::Model")
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .field("status", &self.status)
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

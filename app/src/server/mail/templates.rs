@@ -1,0 +1,244 @@
+//! The store's e-mails, one function per kind. Each renders a plain-text and an HTML body from
+//! the same paragraphs, so the two never say different things; every value is escaped in the
+//! HTML, and a link appears in both (as a button and as copyable text in the HTML).
+
+use super::message::{MailKind, OutgoingMail};
+use std::time::Duration;
+
+/// Who the e-mails come from, in their wording and signature.
+const STORE: &str = "SOP Store";
+
+/// Asks a new customer to confirm their address; `link` carries the verification token.
+pub fn email_verification(to: &str, name: &str, link: &str, valid_for: Duration) -> OutgoingMail {
+    Letter::to(name)
+        .paragraph(&format!(
+            "Thank you for creating an account with {STORE}. Please confirm that this is your e-mail address by following the link below."
+        ))
+        .action("Confirm my e-mail address", link)
+        .paragraph(&format!("The link stays valid for {}.", describe(valid_for)))
+        .paragraph("If you did not create an account, you can ignore this e-mail: nothing happens without your confirmation.")
+        .finish(MailKind::EmailVerification, to, &format!("Please confirm your e-mail address for {STORE}"))
+}
+
+/// Lets a customer who forgot their password choose a new one.
+pub fn password_reset(to: &str, name: &str, link: &str, valid_for: Duration) -> OutgoingMail {
+    Letter::to(name)
+        .paragraph(&format!(
+            "We received a request to reset the password of your {STORE} account. To choose a new password, follow the link below."
+        ))
+        .action("Choose a new password", link)
+        .paragraph(&format!("The link stays valid for {} and works only once.", describe(valid_for)))
+        .paragraph("If you did not ask for this, you can ignore this e-mail: your password has not been changed.")
+        .finish(MailKind::PasswordReset, to, &format!("Reset your {STORE} password"))
+}
+
+/// Sent to the new address when a customer changes theirs; the change takes effect only once
+/// they follow the link, which proves they can read mail there.
+pub fn email_change_confirmation(to_new_address: &str, name: &str, link: &str, valid_for: Duration) -> OutgoingMail {
+    Letter::to(name)
+        .paragraph(&format!(
+            "You asked to use this e-mail address for your {STORE} account. To confirm the change, follow the link below."
+        ))
+        .action("Confirm my new e-mail address", link)
+        .paragraph(&format!(
+            "The link stays valid for {}. Until you confirm, we keep using your current address.",
+            describe(valid_for)
+        ))
+        .paragraph("If you did not ask for this, you can ignore this e-mail: your account has not been changed.")
+        .finish(MailKind::EmailChangeConfirmation, to_new_address, &format!("Confirm your new e-mail address for {STORE}"))
+}
+
+/// Tells the old address that the account now uses another one (which it does not reveal).
+pub fn email_changed_notice(to_old_address: &str, name: &str) -> OutgoingMail {
+    Letter::to(name)
+        .paragraph(&format!(
+            "The e-mail address of your {STORE} account has just been changed, so we will no longer write to this address about it."
+        ))
+        .paragraph("If you made this change, there is nothing more to do.")
+        .paragraph("If you did not, someone else may have access to your account: please contact our customer service straight away.")
+        .finish(MailKind::EmailChangedNotice, to_old_address, &format!("The e-mail address of your {STORE} account has changed"))
+}
+
+/// Tells a customer their password was changed, so an unexpected change does not go unnoticed.
+pub fn password_changed_notice(to: &str, name: &str) -> OutgoingMail {
+    Letter::to(name)
+        .paragraph(&format!("The password of your {STORE} account has just been changed."))
+        .paragraph("If you made this change, there is nothing more to do.")
+        .paragraph(
+            "If you did not, please choose a new password with \"Forgotten your password?\" on the sign-in page and contact our customer service straight away.",
+        )
+        .finish(MailKind::PasswordChangedNotice, to, &format!("Your {STORE} password has been changed"))
+}
+
+/// To an address that already has an account, when someone tries to register it again: the
+/// owner learns of it, and the registration form never reveals who has an account.
+pub fn already_registered(to: &str, name: &str, sign_in_link: &str, reset_link: &str) -> OutgoingMail {
+    Letter::to(name)
+        .paragraph(&format!("Someone tried to create a {STORE} account with this e-mail address, which already has one."))
+        .paragraph("If it was you, you can sign in with your existing account:")
+        .action("Sign in", sign_in_link)
+        .paragraph("Forgotten your password? You can choose a new one here:")
+        .action("Choose a new password", reset_link)
+        .paragraph("If it was not you, you can ignore this e-mail: nothing has changed.")
+        .finish(MailKind::AlreadyRegistered, to, &format!("You already have a {STORE} account"))
+}
+
+/// "30 minutes", "1 hour", "24 hours", "7 days": how long a link stays valid, in words.
+pub fn describe(valid_for: Duration) -> String {
+    const DAY: u64 = 24 * 60;
+    let minutes = valid_for.as_secs().div_ceil(60).max(1);
+    let (count, unit) = if minutes >= 2 * DAY && minutes.is_multiple_of(DAY) {
+        (minutes / DAY, "day")
+    } else if minutes.is_multiple_of(60) {
+        (minutes / 60, "hour")
+    } else {
+        (minutes, "minute")
+    };
+    if count == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{count} {unit}s")
+    }
+}
+
+/// Both bodies of one e-mail, written paragraph by paragraph.
+struct Letter {
+    text: String,
+    html: String,
+}
+
+const PARAGRAPH: &str = "margin:0 0 16px 0;";
+const BUTTON: &str = "display:inline-block;padding:12px 20px;background:#1d4f91;color:#ffffff;\
+                      text-decoration:none;border-radius:4px;font-weight:bold;";
+
+impl Letter {
+    fn to(name: &str) -> Self {
+        let greeting = match name.trim() {
+            "" => "Hello,".to_owned(),
+            name => format!("Hello {name},"),
+        };
+        Self { text: String::new(), html: String::new() }.paragraph(&greeting)
+    }
+
+    fn paragraph(mut self, text: &str) -> Self {
+        self.text.push_str(text);
+        self.text.push_str("\n\n");
+        self.html.push_str(&format!("<p style=\"{PARAGRAPH}\">{}</p>\n", escape_text(text)));
+        self
+    }
+
+    /// A button in the HTML, plus the address itself, since some mail programs hide buttons.
+    fn action(mut self, label: &str, link: &str) -> Self {
+        self.text.push_str(&format!("{label}:\n{link}\n\n"));
+        let (href, shown) = (escape_attribute(link), escape_text(link));
+        self.html.push_str(&format!(
+            "<p style=\"{PARAGRAPH}\"><a href=\"{href}\" style=\"{BUTTON}\">{}</a></p>\n\
+             <p style=\"{PARAGRAPH}font-size:14px;\">If the button does not work, copy this address into your browser:<br>\
+             <a href=\"{href}\" style=\"word-break:break-all;\">{shown}</a></p>\n",
+            escape_text(label)
+        ));
+        self
+    }
+
+    fn finish(mut self, kind: MailKind, to: &str, subject: &str) -> OutgoingMail {
+        const AUTOMATIC: &str = "This is an automatic message: replies to this address are not read.";
+        self.text.push_str(&format!("Kind regards,\n{STORE}\n\n--\n{AUTOMATIC}\n"));
+        let html_body = format!(
+            "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n</head>\n\
+             <body style=\"margin:0;padding:24px;background:#f4f4f4;\">\n\
+             <div style=\"max-width:560px;margin:0 auto;padding:24px;background:#ffffff;color:#1d1d1d;\
+             font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;\">\n\
+             {body}<p style=\"{PARAGRAPH}\">Kind regards,<br>{STORE}</p>\n\
+             <p style=\"margin:24px 0 0 0;font-size:13px;color:#555555;\">{AUTOMATIC}</p>\n\
+             </div>\n</body>\n</html>\n",
+            title = escape_text(subject),
+            body = self.html,
+        );
+        OutgoingMail { to: to.to_owned(), subject: subject.to_owned(), text_body: self.text, html_body, kind }
+    }
+}
+
+fn escape_text(value: &str) -> String {
+    html_escape::encode_text(value).into_owned()
+}
+
+fn escape_attribute(value: &str) -> String {
+    html_escape::encode_double_quoted_attribute(value).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR: Duration = Duration::from_secs(3600);
+    const HOSTILE_NAME: &str = "<script>alert(\"x\")</script> & Co";
+    const HOSTILE_LINK: &str = "https://shop.example/verify?token=a&next=\"><img src=x>";
+
+    fn every_kind(name: &str, link: &str) -> Vec<OutgoingMail> {
+        vec![
+            email_verification("jane@example.com", name, link, 24 * HOUR),
+            password_reset("jane@example.com", name, link, HOUR),
+            email_change_confirmation("new@example.com", name, link, 24 * HOUR),
+            email_changed_notice("old@example.com", name),
+            password_changed_notice("jane@example.com", name),
+            already_registered("jane@example.com", name, link, link),
+        ]
+    }
+
+    #[test]
+    fn every_value_is_escaped_in_the_html() {
+        for mail in every_kind(HOSTILE_NAME, HOSTILE_LINK) {
+            assert!(!mail.html_body.contains("<script>"), "{:?}: {}", mail.kind, mail.html_body);
+            assert!(!mail.html_body.contains("<img"), "{:?}: {}", mail.kind, mail.html_body);
+            assert!(mail.html_body.contains("&lt;script&gt;"), "{:?}", mail.kind);
+            assert!(mail.html_body.contains("&amp; Co"), "{:?}", mail.kind);
+            // The plain-text body shows values exactly as given.
+            assert!(mail.text_body.contains(HOSTILE_NAME), "{:?}", mail.kind);
+        }
+        let mail = password_reset("jane@example.com", "Jane", HOSTILE_LINK, HOUR);
+        assert!(mail.html_body.contains("href=\"https://shop.example/verify?token=a&amp;next=&quot;&gt;&lt;img src=x&gt;\""), "{}", mail.html_body);
+    }
+
+    #[test]
+    fn both_bodies_contain_the_link() {
+        let link = "https://shop.example/account/verify?token=abc123";
+        for mail in every_kind("Jane", link).into_iter().take(3) {
+            assert!(mail.text_body.contains(link), "{:?}", mail.kind);
+            assert!(mail.html_body.contains(&format!("href=\"{link}\"")), "{:?}", mail.kind);
+            assert!(mail.html_body.contains(&format!(">{link}</a>")), "{:?}: copyable too", mail.kind);
+        }
+    }
+
+    #[test]
+    fn each_kind_is_addressed_greeted_and_signed() {
+        for mail in every_kind("Jane", "https://shop.example/x") {
+            assert!(mail.text_body.starts_with("Hello Jane,\n\n"), "{:?}", mail.kind);
+            assert!(mail.text_body.contains("Kind regards,\nSOP Store"), "{:?}", mail.kind);
+            assert!(mail.html_body.contains("Hello Jane,"), "{:?}", mail.kind);
+            assert!(mail.subject.contains("SOP Store"), "{:?}", mail.kind);
+        }
+        let kinds: Vec<MailKind> = every_kind("Jane", "x").iter().map(|m| m.kind).collect();
+        assert_eq!(kinds, MailKind::ALL.to_vec());
+        assert_eq!(email_change_confirmation("new@example.com", "", "x", HOUR).to, "new@example.com");
+        assert_eq!(email_changed_notice("old@example.com", "").to, "old@example.com");
+        assert!(password_changed_notice("a@example.com", "  ").text_body.starts_with("Hello,\n"));
+    }
+
+    #[test]
+    fn links_say_how_long_they_stay_valid() {
+        assert!(email_verification("a@example.com", "A", "x", 24 * HOUR).text_body.contains("valid for 24 hours."));
+        assert!(password_reset("a@example.com", "A", "x", HOUR).html_body.contains("valid for 1 hour and works only once"));
+        assert_eq!(describe(Duration::from_secs(30 * 60)), "30 minutes");
+        assert_eq!(describe(Duration::from_secs(90)), "2 minutes");
+        assert_eq!(describe(Duration::from_secs(0)), "1 minute");
+        assert_eq!(describe(2 * HOUR), "2 hours");
+        assert_eq!(describe(7 * 24 * HOUR), "7 days");
+    }
+
+    #[test]
+    fn the_email_changed_notice_does_not_reveal_the_new_address() {
+        let mail = email_changed_notice("old@example.com", "Jane");
+        assert!(!mail.text_body.contains('@'), "{}", mail.text_body);
+    }
+}
