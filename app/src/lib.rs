@@ -23,6 +23,7 @@ use pages::account::public::{
     CheckEmailPage, ConfirmEmailChangePage, ConfirmEmailPage, NewPasswordPage, RegisterPage, ResetRequestPage, SignInPage,
 };
 use pages::account::signed_in::{AccountPage, AddressPage, ChangeEmailPage, ChangePasswordPage};
+use pages::admin::{AdminHomePage, AuditPage, OutboxMessagePage, OutboxPage};
 use pages::{
     category::CategoryPage, cookies::CookiePreferencesPage, home::HomePage, not_found::NotFound, placeholders::BasketPage,
     privacy::PrivacyPolicyPage, product::ProductPage, search::SearchPage,
@@ -91,6 +92,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/email") view=ChangeEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/addresses/new") view=AddressPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/addresses/:id") view=AddressPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=AdminHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/outbox") view=OutboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/outbox/:id") view=OutboxMessagePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

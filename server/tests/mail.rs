@@ -259,40 +259,9 @@ async fn the_worker_stops_with_the_store_and_mail_left_behind_is_sent_after_a_re
     assert_eq!(smtp.received().len(), 1);
 }
 
-/// Everything any test in this file logs, at every level of the store's own code and its mail
-/// and database libraries.
-fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        let sink = logs.clone();
-        tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("info,app=trace,sop_server=trace,lettre=trace,sea_orm=trace,sqlx=trace"))
-            .with_ansi(false)
-            .with_writer(move || LogSink(sink.clone()))
-            .try_init()
-            .expect("no other log subscriber in this test binary");
-        logs
-    })
-    .clone()
-}
-
-struct LogSink(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogSink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().map_err(|_| std::io::Error::other("log buffer poisoned"))?.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 // "No personal data (e-mail, name, address, password, token) in logs."
 async fn delivery_logs_name_no_address_subject_or_link(backend: Backend) {
-    let logs = captured_logs();
+    let logs = support::logs::captured_logs();
     let smtp = SmtpStandIn::start();
     let url = smtp.url();
     let Some(app) = spawn_app_with(backend, &[("SMTP_URL", &url)]).await else { return };

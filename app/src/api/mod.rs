@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod account_error;
+pub mod admin;
 pub mod catalog;
 pub mod consent;
 pub mod site;

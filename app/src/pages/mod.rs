@@ -1,6 +1,7 @@
 //! One module per page of the store.
 
 pub mod account;
+pub mod admin;
 pub mod category;
 pub mod cookies;
 pub mod home;

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod accounts;
+pub mod logs;
 
 use app::server::state::AppState;
 use sea_orm::{ConnectionTrait, Database};
@@ -194,6 +195,13 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("request reaches the store")
+    }
+
+    /// GETs a page as a signed-in browser and returns its status and body.
+    pub async fn page_with_cookie(&self, path: &str, cookie: &str) -> (u16, String) {
+        let response = self.client.get(self.url(path)).header("cookie", cookie).header("accept", "text/html").send().await.expect("request reaches the store");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
     }
 
     /// GETs a page and returns its status and body.

@@ -4,17 +4,7 @@ use crate::domain::paging::{PageNumber, Paged};
 use crate::server::entities::audit_log;
 use chrono::{DateTime, Utc};
 use sea_orm::{prelude::*, ActiveValue::Set, ConnectionTrait, PaginatorTrait, QueryOrder};
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    pub id: i32,
-    pub actor_account_id: Option<i32>,
-    pub action: String,
-    pub target: String,
-    pub detail: String,
-    pub recorded_at: String,
-}
+pub use crate::domain::staff::AuditEntry;
 
 pub async fn record(
     db: &impl ConnectionTrait,

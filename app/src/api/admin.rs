@@ -1,0 +1,79 @@
+//! The staff area: the mail outbox and the audit log. Staff and admins only; every look at
+//! personal data here is itself written to the audit log.
+
+use crate::api::account_error::AccountError;
+use crate::domain::mail::{OutboxMessage, OutboxSummary};
+use crate::domain::paging::Paged;
+use crate::domain::staff::AuditEntry;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::api::account_error::AccountError;
+    use crate::server::accounts::{audit, require_staff, SignedIn};
+    use crate::server::state::{app_state, AppState};
+
+    /// The signed-in staff member, or the error with its status set.
+    pub async fn staff() -> Result<(AppState, SignedIn), AccountError> {
+        let state = app_state();
+        let parts = leptos::prelude::expect_context::<http::request::Parts>();
+        match require_staff(&state, &parts).await {
+            Ok(signed_in) => Ok((state, signed_in)),
+            Err(error) => {
+                if error == AccountError::NotSignedIn && !parts.uri.path().starts_with("/api/") {
+                    let next: String = form_urlencoded::byte_serialize(parts.uri.path().as_bytes()).collect();
+                    leptos_axum::redirect(&format!("/account/sign-in?next={next}"));
+                } else {
+                    crate::api::set_response_status(error.status());
+                }
+                Err(error)
+            }
+        }
+    }
+
+    pub async fn audit(state: &AppState, who: &SignedIn, action: &str, target: &str) -> Result<(), AccountError> {
+        Ok(audit::record(&state.db, Some(who.account.id), action, target, "", chrono::Utc::now()).await?)
+    }
+
+    pub fn failed(error: impl std::fmt::Display) -> AccountError {
+        tracing::error!(%error, "staff area: reading failed");
+        AccountError::Unavailable
+    }
+}
+
+/// Whether the visitor may open the staff area at all.
+#[server(endpoint = "admin/check")]
+pub async fn check_staff() -> Result<(), AccountError> {
+    ssr::staff().await.map(|_| ())
+}
+
+#[server(endpoint = "admin/outbox")]
+pub async fn load_outbox(page: Option<u32>) -> Result<Paged<OutboxSummary>, AccountError> {
+    use crate::domain::paging::PageNumber;
+    let (state, who) = ssr::staff().await?;
+    let page = PageNumber::new(page.unwrap_or(1));
+    ssr::audit(&state, &who, "outbox.list", &format!("page:{}", page.get())).await?;
+    crate::server::mail::outbox::list(&state.db, page).await.map_err(ssr::failed)
+}
+
+#[server(endpoint = "admin/outbox-message")]
+pub async fn load_outbox_message(id: i64) -> Result<OutboxMessage, AccountError> {
+    let (state, who) = ssr::staff().await?;
+    ssr::audit(&state, &who, "outbox.read", &format!("mail:{id}")).await?;
+    match crate::server::mail::outbox::find(&state.db, id).await.map_err(ssr::failed)? {
+        Some(message) => Ok(message),
+        None => {
+            crate::api::set_response_status(404);
+            Err(AccountError::NotFound)
+        }
+    }
+}
+
+#[server(endpoint = "admin/audit")]
+pub async fn load_audit_log(page: Option<u32>) -> Result<Paged<AuditEntry>, AccountError> {
+    use crate::domain::paging::PageNumber;
+    let (state, who) = ssr::staff().await?;
+    let page = PageNumber::new(page.unwrap_or(1));
+    ssr::audit(&state, &who, "audit.list", &format!("page:{}", page.get())).await?;
+    Ok(crate::server::accounts::audit::list(&state.db, page, 50).await?)
+}

@@ -1,0 +1,156 @@
+//! The staff area at /admin: the outbox (e-mails the store has written) and the audit log.
+//! Orders, consent logs and data requests join it as those capabilities land.
+
+use crate::api::account_error::AccountError;
+use crate::api::admin::{check_staff, load_audit_log, load_outbox, load_outbox_message};
+use crate::components::notice::ErrorNotice;
+use crate::components::pagination::Pagination;
+use crate::domain::mail::{OutboxMessage, OutboxSummary};
+use crate::domain::paging::Paged;
+use crate::domain::staff::AuditEntry;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+
+/// Renders a staff page's data, or what to do when it cannot be shown.
+fn staff_view<T, V>(result: Result<T, AccountError>, page: impl FnOnce(T) -> V) -> AnyView
+where
+    V: IntoView + 'static,
+{
+    match result {
+        Ok(data) => page(data).into_any(),
+        Err(AccountError::NotSignedIn) => {
+            let next = use_location().pathname.get_untracked();
+            view! { <Redirect path=format!("/account/sign-in?next={next}")/> }.into_any()
+        }
+        Err(error) => view! { <ErrorNotice title="This staff page cannot be shown" message=error.to_string()/> }.into_any(),
+    }
+}
+
+fn page_param() -> Memo<Option<u32>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.with(|q| q.get("page")).and_then(|p| p.parse().ok()))
+}
+
+#[component]
+pub fn AdminHomePage() -> impl IntoView {
+    let allowed = Resource::new(|| (), |_| check_staff());
+    view! {
+        <Title text="Staff area"/>
+        <h1>"Staff area"</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                staff_view(allowed.await, |_| view! {
+                    <ul class="admin-links">
+                        <li><a href="/admin/outbox">"Outbox"</a>": every e-mail the store has written, and whether it was sent."</li>
+                        <li><a href="/admin/audit">"Audit log"</a>": every action taken in the staff area."</li>
+                    </ul>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn OutboxPage() -> impl IntoView {
+    let page = page_param();
+    let outbox = Resource::new(move || page.get(), load_outbox);
+    view! {
+        <Title text="Outbox"/>
+        <h1>"Outbox"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move { staff_view(outbox.await, |outbox| view! { <OutboxTable outbox/> }) })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OutboxTable(outbox: Paged<OutboxSummary>) -> impl IntoView {
+    let (page, total_pages) = (outbox.page, outbox.total_pages());
+    let rows = outbox
+        .items
+        .into_iter()
+        .map(|mail| {
+            view! {
+                <tr data-mail-id=mail.id>
+                    <td>{mail.created_at}</td>
+                    <td>{mail.to_address}</td>
+                    <td><a href=format!("/admin/outbox/{}", mail.id)>{mail.subject}</a></td>
+                    <td>{mail.kind.label()}</td>
+                    <td>{mail.status.label()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <p>{format!("{} message(s). Without a mail server (SMTP_URL), messages are held here for staff to read.", outbox.total)}</p>
+        <table class="data-table">
+            <thead><tr><th scope="col">"Written"</th><th scope="col">"To"</th><th scope="col">"Subject"</th><th scope="col">"Kind"</th><th scope="col">"Status"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+        <Pagination page total_pages href_for=|n| format!("/admin/outbox?page={n}")/>
+    }
+}
+
+#[component]
+pub fn OutboxMessagePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id")).and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
+    let message = Resource::new(move || id.get(), load_outbox_message);
+    view! {
+        <Title text="Outbox message"/>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move { staff_view(message.await, |message| view! { <MessageView message/> }) })}
+        </Suspense>
+        <p><a href="/admin/outbox">"Back to the outbox"</a></p>
+    }
+}
+
+#[component]
+fn MessageView(message: OutboxMessage) -> impl IntoView {
+    let OutboxMessage { summary, text_body, last_error, .. } = message;
+    view! {
+        <h1>{summary.subject}</h1>
+        <dl class="summary-list">
+            <dt>"To"</dt><dd>{summary.to_address}</dd>
+            <dt>"Written"</dt><dd>{summary.created_at}</dd>
+            <dt>"Status"</dt><dd>{summary.status.label()}{last_error.map(|e| format!(" ({e})"))}</dd>
+        </dl>
+        // The plain-text body, shown as text: a message's HTML is never rendered in the staff area.
+        <pre class="mail-body" data-mail-body="">{text_body}</pre>
+    }
+}
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let page = page_param();
+    let log = Resource::new(move || page.get(), load_audit_log);
+    view! {
+        <Title text="Audit log"/>
+        <h1>"Audit log"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move { staff_view(log.await, |log| view! { <AuditTable log/> }) })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AuditTable(log: Paged<AuditEntry>) -> impl IntoView {
+    let (page, total_pages) = (log.page, log.total_pages());
+    let rows = log
+        .items
+        .into_iter()
+        .map(|entry| {
+            let actor = entry.actor_account_id.map(|id| format!("account {id}")).unwrap_or_else(|| "command line".into());
+            view! { <tr><td>{entry.recorded_at}</td><td>{actor}</td><td>{entry.action}</td><td>{entry.target}</td><td>{entry.detail}</td></tr> }
+        })
+        .collect_view();
+    view! {
+        <table class="data-table">
+            <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"On"</th><th scope="col">"Detail"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+        <Pagination page total_pages href_for=|n| format!("/admin/audit?page={n}")/>
+    }
+}

@@ -1,0 +1,116 @@
+//! The staff area and its command line: `server admin create`, role checks on every staff
+//! server function and page, the audit log, and no personal data in the logs of a full
+//! register / sign-in / reset flow.
+
+mod support;
+
+use sea_orm::{Database, EntityTrait};
+use std::io::Write;
+use std::process::{Command, Stdio};
+use support::accounts::*;
+use support::{spawn_app, Backend, TestApp};
+
+const ADMIN_PASSWORD: &str = "staff only passphrase";
+
+/// Runs the real binary's `admin create` against the test's database.
+fn admin_create(app: &TestApp, email: &str, role: &str) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["admin", "create", "--email", email, "--role", role, "--password-stdin"])
+        .env("DATABASE_URL", app.db.url())
+        .env("DEMO_DATA", "false")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the server binary runs");
+    child.stdin.take().unwrap().write_all(format!("{ADMIN_PASSWORD}\n").as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+async fn the_first_admin_comes_from_the_command_line_and_can_read_the_outbox(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let output = admin_create(&app, "boss@example.com", "admin");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("Created admin account"));
+
+    let customer = registered_and_signed_in(&app, "Ann Smith", "ann@example.com").await;
+    let admin = sign_in(&app, "boss@example.com", ADMIN_PASSWORD).await.expect("the admin signs in");
+    assert!(overview(&app, &admin).await.is_staff);
+
+    // Customers and visitors are refused by every staff server function.
+    for (endpoint, fields) in [("/api/admin/outbox", vec![]), ("/api/admin/outbox-message", vec![("id", "1")]), ("/api/admin/audit", vec![])] {
+        assert_eq!(post_json(&app, endpoint, &fields, Some(&customer)).await.0, 403, "{endpoint} for a customer");
+        assert_eq!(post_json(&app, endpoint, &fields, None).await.0, 401, "{endpoint} signed out");
+    }
+    let response = app.client.get(app.url("/admin/outbox")).header("cookie", &customer).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 403);
+    assert!(!response.text().await.unwrap().contains("ann@example.com"));
+
+    let response = app.client.get(app.url("/admin/outbox")).header("cookie", &admin).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("ann@example.com") && page.contains("Please confirm your e-mail address"), "the verification mail is listed");
+    let id = page.split("data-mail-id=\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap().to_owned();
+    let (status, message) = app.page_with_cookie(&format!("/admin/outbox/{id}"), &admin).await;
+    assert_eq!(status, 200);
+    assert!(message.contains("/account/confirm-email?token="), "staff can read the link (the offline default)");
+
+    let db = Database::connect(app.db.url()).await.unwrap();
+    let audit: Vec<String> = app::server::entities::audit_log::Entity::find().all(&db).await.unwrap().into_iter().map(|row| row.action).collect();
+    assert_eq!(audit, ["staff.create", "outbox.list", "outbox.read"], "every staff action is audited");
+    let (status, page) = app.page_with_cookie("/admin/audit", &admin).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("staff.create") && page.contains("command line"));
+}
+
+async fn promoting_an_account_ends_its_sessions(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let before = registered_and_signed_in(&app, "Ann Smith", "ann@example.com").await;
+    let output = admin_create(&app, "ann@example.com", "staff");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("is now staff"), "{}", String::from_utf8_lossy(&output.stdout));
+    assert_eq!(post_json(&app, "/api/account/overview", &[], Some(&before)).await.0, 401, "a privilege change needs a fresh session");
+    let after = sign_in(&app, "ann@example.com", PASSWORD).await.unwrap();
+    assert_eq!(post_json(&app, "/api/admin/outbox", &[], Some(&after)).await.0, 200);
+    let output = admin_create(&app, "not an address", "admin");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--email"));
+}
+
+// "No personal data (e-mail, name, address, password, token) in logs."
+async fn a_full_account_flow_logs_no_personal_data(backend: Backend) {
+    let logs = support::logs::captured_logs();
+    let Some(app) = spawn_app(backend).await else { return };
+    let unique = format!("{backend:?}{}", std::process::id()).to_lowercase();
+    let email = format!("private.person.{unique}@example.com");
+    let name = format!("Privatename {unique}");
+    let cookie = registered_and_signed_in(&app, &name, &email).await;
+    let csrf = csrf_token(&app, &cookie).await;
+    let street = format!("{unique} Secret Street");
+    let saved = form_reply(
+        &app,
+        "/api/account/address-save",
+        &[("csrf_token", &csrf), ("kind", "delivery"), ("full_name", &name), ("line1", &street), ("city", "Leeds"), ("postcode", "LS1 1AA")],
+        Some(&cookie),
+    )
+    .await;
+    assert!(saved.is_ok());
+    let _ = sign_in(&app, &email, "a wrong password for the log").await;
+    form_reply(&app, "/api/account/reset", &[("email", &email)], None).await;
+    let link = link_in_mail(&app, &email, "/account/reset/new").await;
+    let token = token_of(&link);
+    let reply = form_reply(&app, "/api/account/reset-new", &[("token", &token), ("password", "a new private passphrase")], None).await;
+    assert!(reply.is_ok());
+
+    let text = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
+    assert!(text.contains("account registered") && text.contains("password reset"), "the capture works:\n{text}");
+    let session = cookie.trim_start_matches("sop_session=").to_owned();
+    for private in [email.as_str(), name.as_str(), street.as_str(), PASSWORD, "a wrong password for the log", "a new private passphrase", token.as_str(), session.as_str(), csrf.as_str(), "private.person"] {
+        assert!(!text.contains(private), "{private:?} reached the log");
+    }
+}
+
+on_both_databases!(
+    the_first_admin_comes_from_the_command_line_and_can_read_the_outbox,
+    promoting_an_account_ends_its_sessions,
+    a_full_account_flow_logs_no_personal_data,
+);
