@@ -11,4 +11,7 @@ export DATABASE_URL="sqlite://$data/store.db"
 export SECRET_KEY_FILE="$data/secret.key"
 export DEMO_DATA=true
 export LEPTOS_SITE_ROOT="$root/target/site"
-exec "${SOP_SERVER_BIN:-$target/release/server}" serve
+server="${SOP_SERVER_BIN:-$target/release/server}"
+# A staff account, so the tests can read the outbox as staff do (no SMTP here: mail is held).
+echo "staff e2e passphrase" | "$server" admin create --email staff@sop-store.test --name "E2E Staff" --password-stdin
+exec "$server" serve

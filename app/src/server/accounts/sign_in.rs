@@ -60,12 +60,12 @@ pub async fn sign_in(state: &AppState, parts: &Parts, email: &str, password: &st
             throttle::minutes_to_wait(wait)
         )));
     }
-    state.sign_in_throttle.record(&network_key, now);
 
     let account = find_by_email(&state.db, &email).await?;
     let matches = passwords::verify_password(password.to_owned(), account.as_ref().map(|a| a.password_hash.clone())).await;
     let Some(account) = account.filter(|_| matches) else {
         state.sign_in_throttle.record(&account_key, now);
+        state.sign_in_throttle.record(&network_key, now);
         return Ok(refuse(WRONG_DETAILS.to_owned()));
     };
     state.sign_in_throttle.clear(&account_key);

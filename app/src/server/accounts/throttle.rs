@@ -12,9 +12,11 @@ pub struct Limit {
     pub window: Duration,
 }
 
-/// Five wrong passwords per account and thirty attempts per network, each per 15 minutes.
+/// Five wrong passwords per account, and a hundred per client network (a /24 or /48 may be a
+/// whole office behind one address), each per 15 minutes. Only failures count, so a busy
+/// network of people who know their passwords is never locked out.
 pub const PER_ACCOUNT: Limit = Limit { attempts: 5, window: Duration::minutes(15) };
-pub const PER_NETWORK: Limit = Limit { attempts: 30, window: Duration::minutes(15) };
+pub const PER_NETWORK: Limit = Limit { attempts: 100, window: Duration::minutes(15) };
 
 #[derive(Debug, Default)]
 pub struct SignInThrottle {

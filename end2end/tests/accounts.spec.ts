@@ -1,0 +1,194 @@
+import { test, expect, waitForHydration, statusError } from './fixtures';
+import type { Browser, Page } from '@playwright/test';
+
+// The staff account serve-for-tests.sh creates with `server admin create`.
+const STAFF = { email: 'staff@sop-store.test', password: 'staff e2e passphrase' };
+const PASSWORD = 'correct horse battery staple';
+
+const unique = (who: string) => `${who}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto('/account/sign-in');
+  await waitForHydration(page);
+  await page.getByLabel('Email address').first().fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+// Reads the newest message to `to` in the staff outbox (no SMTP: mail is held there) and
+// returns the path of its first link starting with `path`.
+async function linkFromOutbox(browser: Browser, to: string, path: string): Promise<string> {
+  const context = await browser.newContext();
+  const staff = await context.newPage();
+  await signIn(staff, STAFF.email, STAFF.password);
+  await expect(staff).toHaveURL(/\/account$/);
+  await staff.goto('/admin/outbox');
+  await staff.locator('tr', { hasText: to }).first().getByRole('link').click();
+  const body = await staff.locator('[data-mail-body]').innerText();
+  await context.close();
+  const match = body.match(new RegExp(`https?://[^/\\s]+(${path.replace(/[?]/g, '\\?')}[^\\s]*)`));
+  expect(match, `a ${path} link in: ${body}`).not.toBeNull();
+  return match![1];
+}
+
+async function register(page: Page, name: string, email: string) {
+  await page.goto('/account/register');
+  await waitForHydration(page);
+  await page.getByLabel('Full name').fill(name);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+}
+
+async function confirm(page: Page, browser: Browser, email: string) {
+  await page.goto(await linkFromOutbox(browser, email, '/account/confirm-email?token='));
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Confirm my email address' }).click();
+  await expect(page.getByText('Your email address is confirmed')).toBeVisible();
+}
+
+test('register, confirm, sign in, edit details and addresses, sign out', async ({ page, browser }) => {
+  const email = unique('ann');
+  await register(page, 'Ann Smith', email);
+  await confirm(page, browser, email);
+
+  await page.getByLabel('Email address').first().fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+  await waitForHydration(page);
+
+  // Details save in place, without a reload, with inline errors first.
+  await page.evaluate(() => ((window as any).__samePage = true));
+  await page.getByLabel('Full name').fill('');
+  await page.getByRole('button', { name: 'Save details' }).click();
+  await expect(page.locator('.error-summary')).toContainText('Enter your full name');
+  await expect(page.locator('#details-name-error')).toHaveText('Enter your full name');
+  await page.getByLabel('Full name').fill('Ann Jones');
+  await page.getByLabel('Telephone (optional)').fill('+44 808 157 0192');
+  await page.getByRole('button', { name: 'Save details' }).click();
+  await expect(page.getByText('Your details have been saved.')).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__samePage)).toBe(true);
+
+  await page.getByRole('link', { name: 'Add an address' }).click();
+  await expect(page.getByRole('heading', { name: 'Add an address' })).toBeVisible();
+  await page.getByLabel('Address line 1').fill('1 High Street');
+  await page.getByLabel('Town or city').fill('Leeds');
+  await page.getByLabel('Postcode').fill('ls1 1aa');
+  await page.getByRole('button', { name: 'Save address' }).click();
+  await expect(page.getByText('The address has been added.')).toBeVisible();
+  await expect(page.locator('.address')).toContainText('LS1 1AA');
+
+  await page.locator('.address').getByRole('link', { name: 'Edit' }).click();
+  await expect(page.getByRole('heading', { name: 'Edit address' })).toBeVisible();
+  await page.getByLabel('Billing address').check();
+  await page.getByLabel('Address line 1').fill('2 Low Road');
+  await page.getByRole('button', { name: 'Save address' }).click();
+  await expect(page.getByText('The address has been updated.')).toBeVisible();
+  await expect(page.locator('.address')).toContainText('Billing address (default)');
+  await expect(page.locator('.address')).toContainText('2 Low Road');
+
+  await page.reload();
+  await expect(page.getByLabel('Full name')).toHaveValue('Ann Jones');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByText('You have signed out.')).toBeVisible();
+  await page.goto('/account');
+  await expect(page).toHaveURL(/\/account\/sign-in\?next=%2Faccount$/);
+});
+
+test('a forgotten password is reset through the e-mailed link', async ({ page, browser }) => {
+  const email = unique('bob');
+  await register(page, 'Bob Brown', email);
+  await confirm(page, browser, email);
+
+  await page.goto('/account/reset');
+  await waitForHydration(page);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Send reset link' }).click();
+  await expect(page.getByText('If that address has an account')).toBeVisible();
+
+  await page.goto(await linkFromOutbox(browser, email, '/account/reset/new?token='));
+  await waitForHydration(page);
+  await page.getByLabel('New password').fill('a brand new passphrase');
+  await page.getByRole('button', { name: 'Set new password' }).click();
+  await expect(page.getByText('Your password has been changed. Sign in with your new password.')).toBeVisible();
+
+  await signIn(page, email, PASSWORD);
+  await expect(page.locator('.error-summary')).toContainText('The email address or password is not right');
+  await page.getByLabel('Password').fill('a brand new passphrase');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+});
+
+// P26: strictly necessary cookies are enough to sign in to secure areas.
+test('P26 sign in works with every optional cookie refused', async ({ page, browser, context }) => {
+  const email = unique('cat');
+  await register(page, 'Cat Green', email);
+  await confirm(page, browser, email);
+  await page.getByRole('button', { name: 'Reject all' }).click();
+  await signIn(page, email, PASSWORD);
+  await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+  const names = (await context.cookies()).map((c) => c.name).sort();
+  expect(names).toEqual(['sop_consent', 'sop_session']);
+  const session = (await context.cookies()).find((c) => c.name === 'sop_session')!;
+  expect(session.httpOnly).toBe(true);
+  expect(session.sameSite).toBe('Lax');
+  expect(session.expires).toBe(-1); // a session cookie (P25)
+});
+
+test.describe('with JavaScript turned off', () => {
+  test.use({ javaScriptEnabled: false });
+
+  // B09: account forms work without JavaScript, errors and typed values included.
+  test('B09 registration errors come back with what was typed, never the password', async ({ page }) => {
+    await page.goto('/account/register');
+    await page.getByLabel('Full name').fill('Dan Black');
+    await page.getByLabel('Email address').fill('not-an-email');
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page).toHaveURL(/\/account\/register\?form=/);
+    await expect(page.locator('.error-summary')).toContainText('Enter an email address in the correct format');
+    await expect(page.locator('.error-summary')).toContainText('Password must be 12 characters or more');
+    await expect(page.getByLabel('Full name')).toHaveValue('Dan Black');
+    await expect(page.getByLabel('Email address')).toHaveValue('not-an-email');
+    await expect(page.getByLabel('Password')).toHaveValue('');
+  });
+
+  test('B09 signing in and out works as plain form posts', async ({ page, browser }) => {
+    const email = unique('eve');
+    await page.goto('/account/register');
+    await page.getByLabel('Full name').fill('Eve White');
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+    await page.goto(await linkFromOutbox(browser, email, '/account/confirm-email?token='));
+    await page.getByRole('button', { name: 'Confirm my email address' }).click();
+    await page.getByLabel('Email address').first().fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+    await page.getByLabel('Full name').fill('Eve Grey');
+    await page.getByRole('button', { name: 'Save details' }).click();
+    await expect(page.getByText('Your details have been saved.')).toBeVisible();
+    await expect(page.getByLabel('Full name')).toHaveValue('Eve Grey');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByText('You have signed out.')).toBeVisible();
+  });
+});
+
+test.describe('the staff area', () => {
+  test.use({ expectedConsoleErrors: [statusError(403)] });
+
+  test('a customer cannot open it', async ({ page, browser }) => {
+  const email = unique('fay');
+  await register(page, 'Fay Blue', email);
+  await confirm(page, browser, email);
+  await signIn(page, email, PASSWORD);
+  await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+  const response = await page.goto('/admin/outbox');
+  expect(response!.status()).toBe(403);
+  await expect(page.getByText('Your account cannot open this page.')).toBeVisible();
+});
+});
