@@ -23,7 +23,7 @@ use pages::account::public::{
     CheckEmailPage, ConfirmEmailChangePage, ConfirmEmailPage, NewPasswordPage, RegisterPage, ResetRequestPage, SignInPage,
 };
 use pages::account::signed_in::{AccountPage, AddressPage, ChangeEmailPage, ChangePasswordPage};
-use pages::admin::{AdminHomePage, AuditPage, OutboxMessagePage, OutboxPage};
+use pages::admin::{AdminHomePage, AuditPage, ConsentLogPage, OutboxMessagePage, OutboxPage};
 use pages::{
     category::CategoryPage, cookies::CookiePreferencesPage, home::HomePage, not_found::NotFound, placeholders::BasketPage,
     privacy::PrivacyPolicyPage, product::ProductPage, search::SearchPage,
@@ -96,6 +96,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/outbox") view=OutboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/outbox/:id") view=OutboxMessagePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/consent-log") view=ConsentLogPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

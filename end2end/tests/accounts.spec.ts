@@ -18,7 +18,7 @@ async function signIn(page: Page, email: string, password: string) {
 // Reads the newest message to `to` in the staff outbox (no SMTP: mail is held there) and
 // returns the path of its first link starting with `path`.
 async function linkFromOutbox(browser: Browser, to: string, path: string): Promise<string> {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ javaScriptEnabled: true });
   const staff = await context.newPage();
   await signIn(staff, STAFF.email, STAFF.password);
   await expect(staff).toHaveURL(/\/account$/);
@@ -127,6 +127,8 @@ test('P26 sign in works with every optional cookie refused', async ({ page, brow
   await register(page, 'Cat Green', email);
   await confirm(page, browser, email);
   await page.getByRole('button', { name: 'Reject all' }).click();
+  await expect(page.locator('[data-consent-banner]')).toHaveCount(0);
+  await expect.poll(async () => (await context.cookies()).map((c) => c.name)).toEqual(['sop_consent']);
   await signIn(page, email, PASSWORD);
   await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
   const names = (await context.cookies()).map((c) => c.name).sort();

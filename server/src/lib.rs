@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod config;
+pub mod consent_export;
 pub mod database;
 pub mod gpc;
 pub mod media;

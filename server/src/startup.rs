@@ -1,6 +1,7 @@
 //! Builds the running store from its configuration: database, state, routes, listener.
 
 use crate::{
+    consent_export,
     assets, config::{self, Config, ConfigError}, database::{self, DatabaseError}, gpc, media, receipts, security,
 };
 use app::server::accounts::sessions::SessionPolicy;
@@ -156,6 +157,8 @@ pub fn build_router(state: AppState) -> Router {
         .route("/.well-known/gpc.json", get(gpc::well_known))
         .route("/cookies/receipt.json", get(receipts::download))
         .route("/cookies/receipt/check", get(receipts::check))
+        .route("/admin/consent-log.csv", get(consent_export::csv))
+        .route("/admin/consent-log.json", get(consent_export::json))
         .leptos_routes_with_context(&state, routes, context, {
             let options = options.clone();
             move || shell(options.clone())

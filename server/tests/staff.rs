@@ -76,6 +76,57 @@ async fn promoting_an_account_ends_its_sessions(backend: Backend) {
     assert!(String::from_utf8_lossy(&output.stderr).contains("--email"));
 }
 
+// B03: staff can show what a visitor agreed to: search, export for an auditor, chain check.
+async fn b03_staff_search_and_export_the_consent_log_and_see_the_chain_check(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    assert!(admin_create(&app, "boss@example.com", "admin").status.success());
+    let admin = sign_in(&app, "boss@example.com", ADMIN_PASSWORD).await.unwrap();
+    let customer = registered_and_signed_in(&app, "Ann Smith", "ann@example.com").await;
+    let mut consent_ids = Vec::new();
+    for decision in ["accept", "reject"] {
+        let response = app
+            .client
+            .post(app.url("/api/consent/decide"))
+            .header("origin", &app.address)
+            .header("accept", "application/json")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("decision={decision}"))
+            .send()
+            .await
+            .unwrap();
+        let cookie = response.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+        consent_ids.push(cookie.split('.').nth(1).unwrap().to_owned());
+    }
+    let (status, page) = app.page_with_cookie(&format!("/admin/consent-log?consent_id={}", consent_ids[1]), &admin).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("data-chain=\"intact\"") && page.contains("all 2 rows are intact"), "the chain check is shown");
+    assert!(page.contains(&consent_ids[1]) && !page.contains(&consent_ids[0]), "the search filters by consent id");
+    assert!(page.contains("1 matching row(s)"));
+
+    let csv = app.client.get(app.url(&format!("/admin/consent-log.csv?consent_id={}", consent_ids[0]))).header("cookie", &admin).send().await.unwrap();
+    assert_eq!(csv.status().as_u16(), 200);
+    assert!(csv.headers()["content-disposition"].to_str().unwrap().contains(".csv"));
+    let csv = csv.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[0].starts_with("id,consent_id,account_id,policy_version,analytics"));
+    assert!(lines[1].contains(&format!(",{},,", consent_ids[0])) && lines[1].contains(",true,true,true,grant,banner,"), "{csv}");
+    let json = app.client.get(app.url("/admin/consent-log.json?from=2000-01-01")).header("cookie", &admin).send().await.unwrap().text().await.unwrap();
+    let json: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    assert_eq!(json.len(), 2);
+    assert_eq!(json[1]["event"], "deny");
+    assert_eq!(json[1]["prev_hash"], json[0]["row_hash"], "the export carries the chain");
+
+    for path in ["/admin/consent-log.csv", "/admin/consent-log.json"] {
+        assert_eq!(app.client.get(app.url(path)).header("cookie", &customer).send().await.unwrap().status().as_u16(), 403);
+        assert_eq!(app.get(path).await.status().as_u16(), 401);
+    }
+    assert_eq!(app.client.get(app.url("/admin/consent-log.csv?from=yesterday")).header("cookie", &admin).send().await.unwrap().status().as_u16(), 400);
+    let db = Database::connect(app.db.url()).await.unwrap();
+    let actions: Vec<String> = app::server::entities::audit_log::Entity::find().all(&db).await.unwrap().into_iter().map(|r| r.action).collect();
+    assert!(actions.contains(&"consent_log.search".to_owned()) && actions.contains(&"consent_log.export_csv".to_owned()) && actions.contains(&"consent_log.export_json".to_owned()), "{actions:?}");
+}
+
 // "No personal data (e-mail, name, address, password, token) in logs."
 async fn a_full_account_flow_logs_no_personal_data(backend: Backend) {
     let logs = support::logs::captured_logs();
@@ -112,5 +163,6 @@ async fn a_full_account_flow_logs_no_personal_data(backend: Backend) {
 on_both_databases!(
     the_first_admin_comes_from_the_command_line_and_can_read_the_outbox,
     promoting_an_account_ends_its_sessions,
+    b03_staff_search_and_export_the_consent_log_and_see_the_chain_check,
     a_full_account_flow_logs_no_personal_data,
 );

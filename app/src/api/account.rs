@@ -51,6 +51,15 @@ pub fn answer_form(form: &str, outcome: Result<FormReply, AccountError>) -> Resu
     let parts = ssr::parts();
     let state = ssr::app_state();
     let status = outcome.as_ref().err().map(AccountError::status);
+    // A confirmation shown on the page a success leads to travels there under an id.
+    let outcome = outcome.map(|mut reply| {
+        if let (Some(target), Some(_), true) = (reply.redirect.clone(), &reply.notice, reply.is_ok()) {
+            let (path, fragment) = target.split_once('#').map(|(p, f)| (p.to_owned(), format!("#{f}"))).unwrap_or((target, String::new()));
+            let id = state.form_flash.put(reply.clone());
+            reply.redirect = Some(format!("{}{fragment}", with_flash(&path, &id)));
+        }
+        reply
+    });
     if !request::is_plain_form_post(&parts) {
         if let Some(status) = status {
             crate::api::set_response_status(status);
@@ -66,12 +75,8 @@ pub fn answer_form(form: &str, outcome: Result<FormReply, AccountError>) -> Resu
         Err(error) => FormReply::rejected(form, vec![crate::domain::forms::FieldError::new("form", error.to_string())], vec![]),
         Ok(reply) => reply,
     };
-    match (&reply.redirect, &reply.notice) {
-        (Some(target), None) if reply.is_ok() => leptos_axum::redirect(target),
-        (Some(target), Some(_)) if reply.is_ok() => {
-            let (path, fragment) = target.split_once('#').map(|(p, f)| (p, format!("#{f}"))).unwrap_or((target, String::new()));
-            leptos_axum::redirect(&format!("{}{fragment}", with_flash(path, &state.form_flash.put(reply.clone()))));
-        }
+    match &reply.redirect {
+        Some(target) if reply.is_ok() => leptos_axum::redirect(target),
         _ => leptos_axum::redirect(&with_flash(&back, &state.form_flash.put(reply.clone()))),
     }
     Ok(reply)

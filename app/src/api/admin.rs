@@ -4,7 +4,18 @@
 use crate::api::account_error::AccountError;
 use crate::domain::mail::{OutboxMessage, OutboxSummary};
 use crate::domain::paging::Paged;
-use crate::domain::staff::AuditEntry;
+use crate::domain::staff::{AuditEntry, ChainReport, ConsentLogFilter, ConsentLogRow};
+use serde::{Deserialize, Serialize};
+
+/// The consent log page: the search as understood, one page of rows, and the chain check.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConsentLogView {
+    pub filter: ConsentLogFilter,
+    /// Why the search could not be read, in words; the rows are then unfiltered.
+    pub filter_error: Option<String>,
+    pub rows: Paged<ConsentLogRow>,
+    pub chain: ChainReport,
+}
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -76,4 +87,27 @@ pub async fn load_audit_log(page: Option<u32>) -> Result<Paged<AuditEntry>, Acco
     let page = PageNumber::new(page.unwrap_or(1));
     ssr::audit(&state, &who, "audit.list", &format!("page:{}", page.get())).await?;
     Ok(crate::server::accounts::audit::list(&state.db, page, 50).await?)
+}
+
+#[server(endpoint = "admin/consent-log")]
+pub async fn load_consent_log(
+    consent_id: Option<String>,
+    account_id: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<u32>,
+) -> Result<ConsentLogView, AccountError> {
+    use crate::domain::paging::PageNumber;
+    use crate::server::consent_audit;
+    let (state, who) = ssr::staff().await?;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let (filter, filter_error) = match ConsentLogFilter::parse(&text(&consent_id), &text(&account_id), &text(&from), &text(&to)) {
+        Ok(filter) => (filter, None),
+        Err(message) => (ConsentLogFilter::default(), Some(message)),
+    };
+    let page = PageNumber::new(page.unwrap_or(1));
+    ssr::audit(&state, &who, "consent_log.search", &filter.query()).await?;
+    let rows = consent_audit::search(&state.db, &filter, page, 50).await?;
+    let chain = consent_audit::chain_report(&state.db).await?;
+    Ok(ConsentLogView { filter, filter_error, rows, chain })
 }

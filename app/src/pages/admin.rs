@@ -2,12 +2,12 @@
 //! Orders, consent logs and data requests join it as those capabilities land.
 
 use crate::api::account_error::AccountError;
-use crate::api::admin::{check_staff, load_audit_log, load_outbox, load_outbox_message};
+use crate::api::admin::{check_staff, load_audit_log, load_consent_log, load_outbox, load_outbox_message, ConsentLogView};
 use crate::components::notice::ErrorNotice;
 use crate::components::pagination::Pagination;
 use crate::domain::mail::{OutboxMessage, OutboxSummary};
 use crate::domain::paging::Paged;
-use crate::domain::staff::AuditEntry;
+use crate::domain::staff::{AuditEntry, ChainReport};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -44,6 +44,7 @@ pub fn AdminHomePage() -> impl IntoView {
                 staff_view(allowed.await, |_| view! {
                     <ul class="admin-links">
                         <li><a href="/admin/outbox">"Outbox"</a>": every e-mail the store has written, and whether it was sent."</li>
+                        <li><a href="/admin/consent-log">"Consent log"</a>": every cookie decision, searchable, with the hash chain checked and exports for auditors."</li>
                         <li><a href="/admin/audit">"Audit log"</a>": every action taken in the staff area."</li>
                     </ul>
                 })
@@ -152,5 +153,74 @@ fn AuditTable(log: Paged<AuditEntry>) -> impl IntoView {
             <tbody>{rows}</tbody>
         </table>
         <Pagination page total_pages href_for=|n| format!("/admin/audit?page={n}")/>
+    }
+}
+
+#[component]
+pub fn ConsentLogPage() -> impl IntoView {
+    let query = use_query_map();
+    let search = Memo::new(move |_| {
+        query.with(|q| (q.get("consent_id"), q.get("account_id"), q.get("from"), q.get("to"), q.get("page").and_then(|p| p.parse::<u32>().ok())))
+    });
+    let log = Resource::new(move || search.get(), |(consent_id, account_id, from, to, page)| load_consent_log(consent_id, account_id, from, to, page));
+    view! {
+        <Title text="Consent log"/>
+        <h1>"Consent log"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move { staff_view(log.await, |view| view! { <ConsentLogView view/> }) })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ConsentLogView(view: ConsentLogView) -> impl IntoView {
+    let ConsentLogView { filter, filter_error, rows, chain } = view;
+    let query = filter.query();
+    let chain = match chain {
+        ChainReport::Intact { rows } => view! { <p class="notice notice--success" data-chain="intact">{format!("Chain verified: all {rows} rows are intact and in order.")}</p> }.into_any(),
+        ChainReport::Broken { row_id, problem } => view! { <p class="notice notice--error" role="alert" data-chain="broken">{format!("The chain is broken at row {row_id}: {problem}.")}</p> }.into_any(),
+    };
+    let (page, total_pages) = (rows.page, rows.total_pages());
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let table_rows = rows
+        .items
+        .into_iter()
+        .map(|r| {
+            view! {
+                <tr>
+                    <td>{r.id}</td><td>{r.recorded_at}</td><td><code>{r.consent_id}</code></td>
+                    <td>{r.account_id.map(|a| a.to_string()).unwrap_or_default()}</td>
+                    <td>{r.event}</td><td>{r.source}</td>
+                    <td>{yes_no(r.analytics)}</td><td>{yes_no(r.functionality)}</td><td>{yes_no(r.targeting)}</td>
+                    <td>{r.policy_version}</td><td>{r.browser_family}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let page_query = query.clone();
+    view! {
+        {chain}
+        <form class="form search-form" method="get" action="/admin/consent-log">
+            {filter_error.map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+            <div class="field"><label class="field__label" for="log-consent-id">"Consent id"</label><input class="field__input" id="log-consent-id" name="consent_id" value=filter.consent_id.unwrap_or_default()/></div>
+            <div class="field"><label class="field__label" for="log-account">"Account number"</label><input class="field__input" id="log-account" name="account_id" inputmode="numeric" value=filter.account_id.map(|a| a.to_string()).unwrap_or_default()/></div>
+            <div class="field"><label class="field__label" for="log-from">"From (YYYY-MM-DD)"</label><input class="field__input" id="log-from" name="from" value=filter.from.unwrap_or_default()/></div>
+            <div class="field"><label class="field__label" for="log-to">"To (YYYY-MM-DD)"</label><input class="field__input" id="log-to" name="to" value=filter.to.unwrap_or_default()/></div>
+            <button type="submit" class="button">"Search the log"</button>
+        </form>
+        <p>
+            {format!("{} matching row(s). Export for an auditor: ", rows.total)}
+            <a href=format!("/admin/consent-log.csv?{query}") download="">"CSV"</a>" · "
+            <a href=format!("/admin/consent-log.json?{query}") download="">"JSON"</a>
+        </p>
+        <table class="data-table">
+            <thead><tr>
+                <th scope="col">"Row"</th><th scope="col">"Recorded"</th><th scope="col">"Consent id"</th><th scope="col">"Account"</th>
+                <th scope="col">"Event"</th><th scope="col">"Source"</th><th scope="col">"Analytics"</th><th scope="col">"Functionality"</th>
+                <th scope="col">"Targeting"</th><th scope="col">"Policy"</th><th scope="col">"Browser"</th>
+            </tr></thead>
+            <tbody>{table_rows}</tbody>
+        </table>
+        <Pagination page total_pages href_for=move |n| format!("/admin/consent-log?{page_query}&page={n}")/>
     }
 }
