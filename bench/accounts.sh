@@ -22,8 +22,8 @@ trap cleanup EXIT
 say "Building the server and the seeding program (release)" >&2
 cargo build --release -p server --bin server --example sign_in_bench_seed >&2
 [[ -f "$SITE_ROOT/pkg/sop-store.js" || -n "$(ls "$SITE_ROOT/pkg" 2>/dev/null)" ]] || die "no site build: run cargo leptos build --release first"
-seed="$("$CARGO_TARGET_DIR/release/examples/sign_in_bench_seed" "sqlite://$work/bench.db" "$accounts" "$password")"
-value() { awk -F= -v k="$1" '$1 == k { print $2 }' <<<"$seed"; }
+seed="$("$CARGO_TARGET_DIR/release/examples/sign_in_bench_seed" "sqlite://$work/bench.db?mode=rwc" "$accounts" "$password")"
+value() { awk -v k="$1" 'index($0, k "=") == 1 { print substr($0, length(k) + 2) }' <<<"$seed"; }
 
 LISTEN_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$work/bench.db" SECRET_KEY_FILE="$work/secret.key" \
   LEPTOS_SITE_ROOT="$SITE_ROOT" DEMO_DATA=true RUST_LOG=warn "$SERVER_BIN" serve >"$work/server.log" 2>&1 &
@@ -31,7 +31,7 @@ server_pid=$!
 for _ in $(seq 100); do curl -fso /dev/null "http://127.0.0.1:$port/robots.txt" && break; sleep 0.1; done
 
 cat >"$work/sign-in.lua" <<LUA
-local counter, ok, failed = 0, 0, 0
+counter, ok, failed = 0, 0, 0
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args) counter = math.random(0, $accounts) end
@@ -45,7 +45,7 @@ function request()
   }, body)
 end
 function response(status, headers, body)
-  if status == 200 and body:find('"errors":%[%]', 1, false) and headers["Set-Cookie"] then ok = ok + 1 else failed = failed + 1 end
+  if status == 200 and body:find('"errors":%[%]', 1, false) and (headers["set-cookie"] or headers["Set-Cookie"]) then ok = ok + 1 else failed = failed + 1 end
 end
 function done(summary, latency, requests)
   local total_ok, total_failed = 0, 0
