@@ -120,28 +120,8 @@ async fn sessions_end_after_the_idle_and_absolute_timeouts(backend: Backend) {
 async fn p26_sign_in_works_with_every_optional_cookie_refused(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     registered_and_signed_in(&app, "Ann Smith", "ann@example.com").await;
-    let decision = app
-        .client
-        .post(app.url("/api/consent/decide"))
-        .header("origin", &app.address)
-        .header("accept", "application/json")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("decision=reject")
-        .send()
-        .await
-        .unwrap();
-    let consent = decision.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
-    let response = app
-        .client
-        .post(app.url("/api/account/sign-in"))
-        .header("origin", &app.address)
-        .header("accept", "application/json")
-        .header("cookie", &consent)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("email=ann%40example.com&password={}", PASSWORD.replace(' ', "+")))
-        .send()
-        .await
-        .unwrap();
+    let consent = consent_decision(&app, "reject").await;
+    let response = post_json_response(&app, "/api/account/sign-in", &[("email", "ann@example.com"), ("password", PASSWORD)], Some(&consent)).await;
     let set_cookies: Vec<String> = response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
     assert_eq!(set_cookies.len(), 1, "{set_cookies:?}");
     assert!(set_cookies[0].starts_with("sop_session="), "only the strictly necessary session cookie");

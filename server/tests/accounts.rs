@@ -117,17 +117,7 @@ async fn sign_in_attempts_are_rate_limited_per_account(backend: Backend) {
 async fn each_sign_in_starts_a_new_session_and_ends_the_old_one(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     let first = registered_and_signed_in(&app, "Ann Smith", "ann@example.com").await;
-    let response = app
-        .client
-        .post(app.url("/api/account/sign-in"))
-        .header("origin", &app.address)
-        .header("accept", "application/json")
-        .header("cookie", &first)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("email=ann%40example.com&password={}", PASSWORD.replace(' ', "+")))
-        .send()
-        .await
-        .unwrap();
+    let response = post_json_response(&app, "/api/account/sign-in", &[("email", "ann@example.com"), ("password", PASSWORD)], Some(&first)).await;
     let second = session_cookie(&response).unwrap();
     assert_ne!(first, second, "a fresh session id on sign-in");
     let (status, _) = post_json(&app, "/api/account/overview", &[], Some(&first)).await;

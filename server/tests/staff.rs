@@ -84,17 +84,7 @@ async fn b03_staff_search_and_export_the_consent_log_and_see_the_chain_check(bac
     let customer = registered_and_signed_in(&app, "Ann Smith", "ann@example.com").await;
     let mut consent_ids = Vec::new();
     for decision in ["accept", "reject"] {
-        let response = app
-            .client
-            .post(app.url("/api/consent/decide"))
-            .header("origin", &app.address)
-            .header("accept", "application/json")
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!("decision={decision}"))
-            .send()
-            .await
-            .unwrap();
-        let cookie = response.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+        let cookie = consent_decision(&app, decision).await;
         consent_ids.push(cookie.split('.').nth(1).unwrap().to_owned());
     }
     let (status, page) = app.page_with_cookie(&format!("/admin/consent-log?consent_id={}", consent_ids[1]), &admin).await;

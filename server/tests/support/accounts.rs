@@ -7,6 +7,18 @@ use sea_orm::{Database, EntityTrait, QueryOrder};
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
+/// A hydrated form post that returns the whole response (for its cookies).
+pub async fn post_json_response(app: &TestApp, endpoint: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> reqwest::Response {
+    post(app, endpoint, fields, cookie, "application/json").await
+}
+
+/// Records a banner decision (`accept` or `reject`) and returns the consent cookie's `name=value`.
+pub async fn consent_decision(app: &TestApp, decision: &str) -> String {
+    let response = post_json_response(app, "/api/consent/decide", &[("decision", decision)], None).await;
+    let set_cookie = response.headers().get("set-cookie").expect("a consent cookie").to_str().unwrap();
+    set_cookie.split(';').next().unwrap().to_owned()
+}
+
 /// A form post as the hydrated page makes it (JSON answer), from a page of this store.
 pub async fn post_json(app: &TestApp, endpoint: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> (u16, String) {
     let response = post(app, endpoint, fields, cookie, "application/json").await;
