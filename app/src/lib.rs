@@ -30,6 +30,10 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
     let state = server::state::app_state();
     let assets = state.assets.clone();
     let operator = state.operator.clone();
+    // Worked out by the security middleware with this response's CSP; absent means none.
+    let page_tags = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<server::consent_service::PageTags>().copied())
+        .map_or(domain::tags::TagSet::EMPTY, |tags| tags.0);
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
@@ -37,6 +41,7 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <server::build_assets::BuildAssetTags assets/>
+                <components::tag_loaders::TagLoaders configured=state.tags.clone() allowed=page_tags/>
                 <MetaTags/>
             </head>
             <body>
@@ -47,10 +52,28 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The optional tags this store has configured, for the cookie tables and the policy's list of
+/// partners; handed to the browser once at hydration (the configuration never changes while
+/// the store runs).
+#[derive(Clone, Copy, Debug)]
+pub struct EnabledTags(pub domain::tags::TagSet);
+
 /// The site map: every page of the store and the address it lives at.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let enabled_tags = SharedValue::new(|| {
+        // No state while leptos_axum lists the routes at start-up: nothing is rendered then.
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<server::state::AppState>().map_or(domain::tags::TagSet::EMPTY, |state| state.tags.enabled())
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            domain::tags::TagSet::EMPTY
+        }
+    });
+    provide_context(EnabledTags(enabled_tags.into_inner()));
     // Effects run only in the browser, after hydration: browser tests wait for this mark.
     #[cfg(feature = "hydrate")]
     Effect::new(|_| {
@@ -63,9 +86,12 @@ pub fn App() -> impl IntoView {
         <Meta name="description" content="Everyday goods for kitchen, home, garden and desk, from SOP International."/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Router>
+            // First in the page, so keyboard and screen-reader users meet it first, with or
+            // without JavaScript; the skip link comes right after it (GOV.UK's placement), and
+            // nothing moves focus on its own.
+            <ConsentBanner/>
             <a class="skip-link" href="#main">"Skip to main content"</a>
             <SiteHeader/>
-            <ConsentBanner/>
             <main id="main" class="page" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage/>

@@ -9,3 +9,4 @@ pub mod paging;
 pub mod product_art;
 pub mod search;
 pub mod slug;
+pub mod tags;

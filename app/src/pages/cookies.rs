@@ -75,10 +75,12 @@ pub fn CookiePreferencesPage() -> impl IntoView {
     }
 }
 
-/// The declared cookies of one category, or a line saying there are none.
+/// The declared cookies of one category (the store's own and its enabled tags'), or a line
+/// saying there are none.
 #[component]
 pub fn CookieTable(category: CookieCategory) -> impl IntoView {
-    let cookies: Vec<_> = category.cookies().collect();
+    let enabled = use_context::<crate::EnabledTags>().map_or(crate::domain::tags::TagSet::EMPTY, |tags| tags.0);
+    let cookies: Vec<_> = category.cookies(enabled).collect();
     if cookies.is_empty() {
         return view! { <p class="cookie-category__none">"We set no cookies in this category."</p> }.into_any();
     }
@@ -89,12 +91,12 @@ pub fn CookieTable(category: CookieCategory) -> impl IntoView {
             <tbody>
                 {cookies
                     .into_iter()
-                    .map(|cookie| view! {
-                        <tr data-cookie=cookie.name>
-                            <td><code>{cookie.name}</code></td>
-                            <td>{cookie.third_party.unwrap_or("SOP Store (first party)")}</td>
-                            <td>{cookie.purpose}</td>
-                            <td>{cookie.lifetime.describe()}</td>
+                    .map(|row| view! {
+                        <tr data-cookie=row.cookie.name>
+                            <td><code>{row.cookie.name}</code></td>
+                            <td>{row.set_by()}</td>
+                            <td>{row.cookie.purpose}</td>
+                            <td>{row.cookie.lifetime.describe()}</td>
                         </tr>
                     })
                     .collect_view()}

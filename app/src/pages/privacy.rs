@@ -5,6 +5,7 @@
 use crate::api::site::load_operator;
 use crate::components::notice::ErrorNotice;
 use crate::domain::consent::CookieCategory;
+use crate::domain::tags::TAGS;
 use crate::pages::cookies::CookieTable;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -64,6 +65,57 @@ pub fn PrivacyPolicyPage() -> impl IntoView {
                     })
                     .collect_view()}
             </section>
+            <TagPartners/>
         </article>
+    }
+}
+
+/// The analytics and advertising tags the store runs (only the configured ones), each with its
+/// category and opt-out link (P11, P29); links to other sites are marked as such (P30).
+#[component]
+fn TagPartners() -> impl IntoView {
+    let enabled = use_context::<crate::EnabledTags>().map_or(crate::domain::tags::TagSet::EMPTY, |tags| tags.0);
+    let partners = TAGS
+        .iter()
+        .filter(|tag| enabled.contains(tag.tag))
+        .map(|tag| {
+            view! {
+                <li data-tag=tag.key>
+                    <h3>{tag.name}" ("{tag.category.label().to_lowercase()}" cookies)"</h3>
+                    <p>{tag.purpose}</p>
+                    <p>
+                        <ExternalLink href=tag.opt_out_url text=format!("Opt out of {}'s tracking", tag.provider)/>
+                        " · "
+                        <ExternalLink href=tag.privacy_policy_url text=format!("{}'s privacy policy", tag.provider)/>
+                    </p>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section id="partners" aria-labelledby="partners-heading">
+            <h2 id="partners-heading">"Analytics and advertising partners"</h2>
+            {if enabled.is_empty() {
+                view! { <p>"We use no analytics or advertising partners at present."</p> }.into_any()
+            } else {
+                view! {
+                    <p>
+                        "Each of these runs only after you allow its category, and stops at once when you withdraw: we then also "
+                        "delete the cookies it set on our site. Cookies on a partner's own website can only be removed there or in your "
+                        "browser. Other websites' policies are their own; links to them are marked “external site”."
+                    </p>
+                    <ul class="partners">{partners}</ul>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+/// A link to another website, saying so in its text (P30).
+#[component]
+fn ExternalLink(href: &'static str, text: String) -> impl IntoView {
+    view! {
+        <a href=href rel="external noopener noreferrer" class="external-link">{text}<span class="external-link__note">" (external site)"</span></a>
     }
 }

@@ -1,7 +1,7 @@
 //! What the server hands to every server function and page render.
 
 use super::{build_assets::BuildAssets, catalog_cache::CatalogCache};
-use crate::domain::operator::Operator;
+use crate::domain::{operator::Operator, tags::ConfiguredTags};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
@@ -37,6 +37,8 @@ pub struct StoreState {
     pub secret_key: SecretBytes,
     /// Whether the store is served over https, so cookies get the `Secure` flag.
     pub secure_cookies: bool,
+    /// The optional tags with a configured id; each still needs the visitor's consent.
+    pub tags: ConfiguredTags,
 }
 
 impl FromRef<AppState> for LeptosOptions {
