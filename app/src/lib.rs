@@ -14,7 +14,7 @@ use components::{consent_banner::ConsentBanner, layout::SiteHeader};
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use leptos_meta::MetaTags;
-use leptos_meta::{provide_meta_context, Link, Meta, Title};
+use leptos_meta::{provide_meta_context, Meta, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -40,6 +40,9 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                // The same on every page, so written here by the server rather than by a
+                // leptos_meta component the browser bundle would have to carry.
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <server::build_assets::BuildAssetTags assets/>
                 <components::tag_loaders::TagLoaders configured=state.tags.clone() allowed=page_tags/>
                 <MetaTags/>
@@ -62,7 +65,7 @@ pub struct EnabledTags(pub domain::tags::TagSet);
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let enabled_tags = SharedValue::new(|| {
+    let enabled_tags = SharedValue::new_str(|| {
         // No state while leptos_axum lists the routes at start-up: nothing is rendered then.
         #[cfg(feature = "ssr")]
         {
@@ -84,7 +87,6 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=|page: String| if page.is_empty() { "SOP Store".to_owned() } else { format!("{page} | SOP Store") }/>
         <Meta name="description" content="Everyday goods for kitchen, home, garden and desk, from SOP International."/>
-        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Router>
             // First in the page, so keyboard and screen-reader users meet it first, with or
             // without JavaScript; the skip link comes right after it (GOV.UK's placement), and

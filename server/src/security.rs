@@ -33,7 +33,7 @@ pub fn new_nonce() -> String {
 /// glue (imported by the nonce'd hydration script) and each tag's script hosts are listed.
 pub fn content_security_policy(nonce: &str, tags: TagSet) -> String {
     let hosts = |directive: fn(&TagHosts) -> &'static [&'static str]| -> String {
-        tags.iter().flat_map(|tag| directive(&tag.declaration().hosts)).map(|host| format!(" {host}")).collect()
+        tags.iter().flat_map(|tag| directive(&tag.hosts())).map(|host| format!(" {host}")).collect()
     };
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'{}; \

@@ -25,11 +25,10 @@ impl FromServerFnError for ConsentError {
     }
 }
 
-/// What the browser is told once the decision is committed to the log.
+/// What the browser is told once the decision is committed to the log: only what the page
+/// acts on (each field deserialized in the browser costs wasm; the receipt has the rest).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionRecorded {
-    pub choices: ConsentChoices,
-    pub row_hash: String,
     /// The tags a page may now load, in the form of the page's `<meta name="sop-tags">`: when
     /// they differ from what the page runs, the page is reloaded to start or stop them.
     pub page_tags: String,
@@ -83,7 +82,7 @@ pub async fn record_cookie_decision(
     let state = app_state();
     let parts: http::request::Parts = expect_context();
     match consent_service::record(&state, &parts, choices, source, shown_text, chrono::Utc::now()).await {
-        Ok((cookie, link)) => {
+        Ok((cookie, _)) => {
             let allowed = state.tags.allowed(choices);
             // B04: the cookies of every tag this decision does not allow are expired in the
             // same response, so a withdrawal takes effect at once.
@@ -94,7 +93,7 @@ pub async fn record_cookie_decision(
                     response.append_header(http::header::SET_COOKIE, value);
                 }
             }
-            Ok(DecisionRecorded { choices, row_hash: link.row_hash, page_tags: allowed.marker() })
+            Ok(DecisionRecorded { page_tags: allowed.marker() })
         }
         Err(error) => {
             tracing::error!(%error, "recording a consent decision failed");

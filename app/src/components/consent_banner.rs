@@ -44,7 +44,7 @@ pub fn submit_decision(
 #[component]
 pub fn ConsentBanner() -> impl IntoView {
     // Worked out from the request on the server, handed to the browser as is.
-    let state = SharedValue::new(|| {
+    let state = SharedValue::new_str(|| {
         #[cfg(feature = "ssr")]
         {
             // Without a request (leptos_axum listing the routes at start-up) nothing is shown.

@@ -66,7 +66,6 @@ pub fn TagLoaders(configured: ConfiguredTags, allowed: TagSet) -> impl IntoView 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::tags::TAGS;
 
     #[test]
     fn p11_p29_loaders_carry_the_configured_id_and_load_from_a_declared_host() {
@@ -77,7 +76,7 @@ mod tests {
             // Script text is not HTML-escaped: it must not be able to close its element.
             assert!(!inline.contains('<') && !inline.contains('>'), "{inline}");
             let src = script_src(&id);
-            let declared = &TAGS[tag as usize].hosts.script;
+            let declared = tag.hosts().script;
             assert!(
                 declared.iter().any(|host| match host.strip_prefix("https://*.") {
                     Some(domain) => src.starts_with("https://") && src.split('/').nth(2).unwrap().ends_with(&format!(".{domain}")),

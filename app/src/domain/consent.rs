@@ -155,6 +155,31 @@ pub enum BannerState {
     Hidden,
 }
 
+/// A word in the page: handed to the browser as text (`SharedValue::new_str`), which needs less
+/// wasm than JSON.
+impl std::fmt::Display for BannerState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Ask => "ask",
+            Self::GpcHonoured => "gpc",
+            Self::Hidden => "hidden",
+        })
+    }
+}
+
+impl std::str::FromStr for BannerState {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Self, ()> {
+        match text {
+            "ask" => Ok(Self::Ask),
+            "gpc" => Ok(Self::GpcHonoured),
+            "hidden" => Ok(Self::Hidden),
+            _ => Err(()),
+        }
+    }
+}
+
 /// What the consent cookie holds: a pseudonymous id, the policy version decided on, when, and
 /// the choice. Encoded as `v2.<id>.<version>.<unix seconds>.<a><f><t>`; the server signs that
 /// payload (`app::server::consent_service`) and treats a cookie without a valid signature as
@@ -229,6 +254,14 @@ mod cookie_tests {
         for bad in ["", "v1.a.b.1.000", "v2.a.b.1.00", "v2.a.b.x.000", "v2.a b.c.1.000", "v2..b.1.000", "v2.a.b.1.000.extra", "v2.a.b.1.012"] {
             assert_eq!(ConsentCookie::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn the_banner_state_travels_as_a_word() {
+        for state in [BannerState::Ask, BannerState::GpcHonoured, BannerState::Hidden] {
+            assert_eq!(state.to_string().parse::<BannerState>(), Ok(state));
+        }
+        assert_eq!("maybe".parse::<BannerState>(), Err(()));
     }
 
     #[test]

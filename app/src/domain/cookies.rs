@@ -1,9 +1,10 @@
-//! The cookie registry: every cookie the store sets, in its category, with its lifetime
-//! (P24, P25): the store's own here, each optional tag's in `tags.rs`. The preferences page and
-//! the cookie table on the policy page are rendered from it, and the B10 crawl checks against it.
+//! The cookie registry: every cookie the store or one of its optional tags can set, in its
+//! category, first or third party, with its purpose and lifetime (P24, P25). The preferences
+//! page and the cookie table on the policy page are rendered from it, withdrawal expires the
+//! tags' first-party cookies by it, and the B10 crawl checks every Set-Cookie against it.
 
 use super::consent::{CookieCategory, CONSENT_COOKIE, DECISION_LIFETIME_DAYS};
-use super::tags::{TagDeclaration, TagSet, TAGS};
+use super::tags::{Tag, TagSet};
 
 /// How long a cookie lives (P25).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,7 +32,10 @@ pub struct CookieDeclaration {
     /// The cookie's name; a part in `<…>` varies (`_ga_<container-id>`).
     pub name: &'static str,
     pub category: CookieCategory,
-    /// None for our own cookies; the provider's name for a third party's.
+    /// The optional tag that sets it; None for the store's own.
+    pub tag: Option<Tag>,
+    /// None for a first-party cookie (on our site); for a third party's, the table's words for
+    /// where it lives (`Third party (linkedin.com)`).
     pub third_party: Option<&'static str>,
     pub purpose: &'static str,
     pub lifetime: Lifetime,
@@ -45,16 +49,53 @@ impl CookieDeclaration {
             None => name == self.name,
         }
     }
+
+    /// Who sets it, as the cookie table says.
+    pub fn set_by(&self) -> &'static str {
+        self.tag.map_or("SOP Store", |tag| tag.declaration().name)
+    }
+
+    pub fn party(&self) -> &'static str {
+        self.third_party.unwrap_or("First party (our site)")
+    }
 }
 
-/// The store's own cookies.
-pub const DECLARED_COOKIES: &[CookieDeclaration] = &[CookieDeclaration {
-    name: CONSENT_COOKIE,
-    category: CookieCategory::StrictlyNecessary,
-    third_party: None,
-    purpose: "Remembers your cookie choices (a random id, the policy version and your choice), so we do not ask again on every page.",
-    lifetime: Lifetime::Days(DECISION_LIFETIME_DAYS),
-}];
+const fn cookie(
+    name: &'static str,
+    category: CookieCategory,
+    tag: Option<Tag>,
+    third_party: Option<&'static str>,
+    purpose: &'static str,
+    lifetime: Lifetime,
+) -> CookieDeclaration {
+    CookieDeclaration { name, category, tag, third_party, purpose, lifetime }
+}
+
+use CookieCategory::{Analytics, StrictlyNecessary, Targeting};
+use Lifetime::Days;
+const GA: Option<Tag> = Some(Tag::GoogleAnalytics);
+const PIXEL: Option<Tag> = Some(Tag::FacebookPixel);
+const LINKEDIN: Option<Tag> = Some(Tag::LinkedInInsight);
+const FACEBOOK_COM: Option<&str> = Some("Third party (facebook.com)");
+const LINKEDIN_COM: Option<&str> = Some("Third party (linkedin.com)");
+
+/// Every cookie the store and its tags can set. The tags' cookies are as each provider's
+/// published cookie table states them (2026); the server never sets them itself.
+pub const DECLARED_COOKIES: &[CookieDeclaration] = &[
+    cookie(CONSENT_COOKIE, StrictlyNecessary, None, None, "Remembers your cookie choices (a random id, the policy version and your choice), so we do not ask again on every page.", Days(DECISION_LIFETIME_DAYS)),
+    cookie("_ga", Analytics, GA, None, "Tells visits of the same browser apart.", Days(730)),
+    cookie("_ga_<container-id>", Analytics, GA, None, "Keeps the state of the current visit.", Days(730)),
+    cookie("_fbp", Targeting, PIXEL, None, "Identifies this browser to Meta's advertising.", Days(90)),
+    cookie("_fbc", Targeting, PIXEL, None, "Remembers the Facebook advert you came from.", Days(90)),
+    cookie("fr", Targeting, PIXEL, FACEBOOK_COM, "Meta's advertising identifier.", Days(90)),
+    cookie("li_fat_id", Targeting, LINKEDIN, None, "Remembers the LinkedIn advert you came from.", Days(30)),
+    cookie("li_giant", Targeting, LINKEDIN, None, "Counts conversions of groups of LinkedIn members.", Days(7)),
+    cookie("bcookie", Targeting, LINKEDIN, LINKEDIN_COM, "LinkedIn's browser identifier.", Days(365)),
+    cookie("lidc", Targeting, LINKEDIN, LINKEDIN_COM, "Routes requests within LinkedIn.", Days(1)),
+    cookie("UserMatchHistory", Targeting, LINKEDIN, LINKEDIN_COM, "Syncs LinkedIn's advertising identifiers.", Days(30)),
+    cookie("AnalyticsSyncHistory", Targeting, LINKEDIN, LINKEDIN_COM, "Records when LinkedIn last synced its identifiers.", Days(30)),
+    cookie("li_sugr", Targeting, LINKEDIN, LINKEDIN_COM, "Matches visitors who are not LinkedIn members.", Days(90)),
+];
 
 /// The exact words of the preferences form, hashed into each of its log rows.
 pub const PREFERENCES_TEXT: &str = "Choose which cookies we may use. Strictly necessary cookies are always on. \
@@ -71,38 +112,16 @@ impl CookieCategory {
         }
     }
 
-    /// The cookie table's rows for this category: the store's own cookies, then those of each
+    /// The cookie table's rows for this category: the store's own cookies and those of each
     /// enabled tag (a tag that is not configured sets nothing, so it is not listed).
-    pub fn cookies(self, enabled: TagSet) -> impl Iterator<Item = CookieRow> {
-        let own = DECLARED_COOKIES.iter().map(|cookie| CookieRow { cookie, tag: None });
-        let tags = TAGS
-            .iter()
-            .filter(move |tag| enabled.contains(tag.tag))
-            .flat_map(|tag| tag.cookies.iter().map(move |cookie| CookieRow { cookie, tag: Some(tag) }));
-        own.chain(tags).filter(move |row| row.cookie.category == self)
-    }
-}
-
-/// A row of the cookie table: a declared cookie and the tag that sets it, if any.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CookieRow {
-    pub cookie: &'static CookieDeclaration,
-    pub tag: Option<&'static TagDeclaration>,
-}
-
-impl CookieRow {
-    pub fn set_by(&self) -> String {
-        match (self.tag, self.cookie.third_party) {
-            (_, Some(provider)) => format!("{provider}, third party"),
-            (Some(tag), None) => format!("{}, on our site (first party)", tag.name),
-            (None, None) => "SOP Store (first party)".to_owned(),
-        }
+    pub fn cookies(self, enabled: TagSet) -> impl Iterator<Item = &'static CookieDeclaration> {
+        DECLARED_COOKIES.iter().filter(move |c| c.category == self && c.tag.is_none_or(|tag| enabled.contains(tag)))
     }
 }
 
 /// The declaration of a cookie called `name`, whether the store or any tag sets it (B10).
 pub fn find_declaration(name: &str) -> Option<&'static CookieDeclaration> {
-    DECLARED_COOKIES.iter().chain(TAGS.iter().flat_map(|tag| tag.cookies)).find(|c| c.matches(name))
+    DECLARED_COOKIES.iter().find(|c| c.matches(name))
 }
 
 #[cfg(test)]
@@ -117,7 +136,7 @@ mod tests {
         assert_eq!(Lifetime::Days(365).describe(), "Persistent: 12 months");
         assert_eq!(Lifetime::Days(730).describe(), "Persistent: 2 years");
         assert_eq!(Lifetime::Days(90).describe(), "Persistent: 90 days");
-        for cookie in TAGS.iter().flat_map(|tag| tag.cookies) {
+        for cookie in DECLARED_COOKIES {
             assert!(matches!(cookie.lifetime, Lifetime::Days(days) if days > 0), "{}", cookie.name);
         }
         assert!(Lifetime::Session.describe().starts_with("Session"));
@@ -127,7 +146,8 @@ mod tests {
     fn p24_the_consent_cookie_is_strictly_necessary_and_first_party() {
         let consent = DECLARED_COOKIES.iter().find(|c| c.name == CONSENT_COOKIE).unwrap();
         assert_eq!(consent.category, CookieCategory::StrictlyNecessary);
-        assert_eq!(consent.third_party, None);
+        assert_eq!((consent.tag, consent.third_party), (None, None));
+        assert_eq!((consent.set_by(), consent.party()), ("SOP Store", "First party (our site)"));
         assert_eq!(CookieCategory::StrictlyNecessary.cookies(TagSet::EMPTY).count(), 1);
     }
 
@@ -137,12 +157,13 @@ mod tests {
         assert_eq!(CookieCategory::Analytics.cookies(TagSet::EMPTY).count(), 0);
         let ga = ConfiguredTags::new([Tag::GoogleAnalytics.parse_id("G-ABC123XYZ").unwrap()]).enabled();
         let rows: Vec<_> = CookieCategory::Analytics.cookies(ga).collect();
-        assert_eq!(rows.iter().map(|r| r.cookie.name).collect::<Vec<_>>(), ["_ga", "_ga_<container-id>"]);
-        assert_eq!(rows[0].set_by(), "Google Analytics, on our site (first party)");
+        assert_eq!(rows.iter().map(|c| c.name).collect::<Vec<_>>(), ["_ga", "_ga_<container-id>"]);
+        assert_eq!((rows[0].set_by(), rows[0].party()), ("Google Analytics", "First party (our site)"));
         assert_eq!(CookieCategory::Targeting.cookies(ga).count(), 0);
         let linkedin = ConfiguredTags::new([Tag::LinkedInInsight.parse_id("123456").unwrap()]).enabled();
-        let bcookie = CookieCategory::Targeting.cookies(linkedin).find(|r| r.cookie.name == "bcookie").unwrap();
-        assert_eq!(bcookie.set_by(), "LinkedIn (linkedin.com), third party");
+        let bcookie = CookieCategory::Targeting.cookies(linkedin).find(|c| c.name == "bcookie").unwrap();
+        assert_eq!((bcookie.set_by(), bcookie.party()), ("LinkedIn Insight Tag", "Third party (linkedin.com)"));
+        assert_eq!(CookieCategory::StrictlyNecessary.cookies(linkedin).count(), 1);
     }
 
     #[test]

@@ -1,9 +1,13 @@
 //! The optional third-party tags (P11, P29): for each, the consent category it needs, the hosts
 //! its script and beacons use (the Content-Security-Policy opens them only with that consent),
-//! the cookies it sets (P24, P25) and where visitors can opt out of its provider's tracking.
+//! and where visitors can opt out of its provider's tracking. The cookies each sets are
+//! declared with every other cookie in `cookies.rs` (P24, P25).
+//!
+//! What the browser renders (names, links) is kept apart from what only the server needs
+//! (hosts, id formats), so the wasm bundle carries no more of the registry than it shows.
 
 use super::consent::{ConsentChoices, CookieCategory};
-use super::cookies::{CookieDeclaration, Lifetime};
+use super::cookies::{CookieDeclaration, DECLARED_COOKIES};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -31,29 +35,14 @@ pub struct TagDeclaration {
     pub name: &'static str,
     pub provider: &'static str,
     pub category: CookieCategory,
-    pub purpose: &'static str,
-    pub hosts: TagHosts,
-    /// First-party cookies (set by its script on our domain; expired when consent is withdrawn)
-    /// and third-party ones (on the provider's domain, which we cannot reach).
-    pub cookies: &'static [CookieDeclaration],
     pub opt_out_url: &'static str,
     pub privacy_policy_url: &'static str,
-}
-
-const fn cookie(
-    name: &'static str,
-    category: CookieCategory,
-    third_party: Option<&'static str>,
-    purpose: &'static str,
-    lifetime: Lifetime,
-) -> CookieDeclaration {
-    CookieDeclaration { name, category, third_party, purpose, lifetime }
 }
 
 use CookieCategory::{Analytics, Targeting};
 
 /// Every tag the store can run. A tag runs only when its id is configured AND the visitor
-/// allowed its category. Cookie facts from each provider's published cookie table (2026).
+/// allowed its category.
 pub const TAGS: &[TagDeclaration] = &[
     TagDeclaration {
         tag: Tag::GoogleAnalytics,
@@ -61,17 +50,6 @@ pub const TAGS: &[TagDeclaration] = &[
         name: "Google Analytics",
         provider: "Google",
         category: Analytics,
-        purpose: "Counts visits and shows how visitors move around the store, in aggregate (P11). Advertising features and Google signals are switched off.",
-        hosts: TagHosts {
-            script: &["https://*.googletagmanager.com"],
-            connect: &["https://*.google-analytics.com", "https://*.analytics.google.com", "https://*.googletagmanager.com"],
-            img: &["https://*.google-analytics.com", "https://*.googletagmanager.com"],
-            frame: &[],
-        },
-        cookies: &[
-            cookie("_ga", Analytics, None, "Tells visits of the same browser apart, for Google Analytics.", Lifetime::Days(730)),
-            cookie("_ga_<container-id>", Analytics, None, "Keeps the state of the current visit, for Google Analytics.", Lifetime::Days(730)),
-        ],
         opt_out_url: "https://tools.google.com/dlpage/gaoptout",
         privacy_policy_url: "https://policies.google.com/privacy",
     },
@@ -81,18 +59,6 @@ pub const TAGS: &[TagDeclaration] = &[
         name: "Facebook Pixel",
         provider: "Meta",
         category: Targeting,
-        purpose: "Records visits so that our adverts on Facebook and Instagram can reach people who visited the store and we can measure them (P29).",
-        hosts: TagHosts {
-            script: &["https://connect.facebook.net"],
-            connect: &["https://www.facebook.com", "https://connect.facebook.net"],
-            img: &["https://www.facebook.com"],
-            frame: &[],
-        },
-        cookies: &[
-            cookie("_fbp", Targeting, None, "Identifies this browser to Meta's advertising.", Lifetime::Days(90)),
-            cookie("_fbc", Targeting, None, "Remembers the Facebook advert you arrived from.", Lifetime::Days(90)),
-            cookie("fr", Targeting, Some("Meta (facebook.com)"), "Meta's advertising identifier, used to deliver and measure adverts.", Lifetime::Days(90)),
-        ],
         opt_out_url: "https://www.facebook.com/adpreferences/ad_settings",
         privacy_policy_url: "https://www.facebook.com/privacy/policy/",
     },
@@ -102,22 +68,6 @@ pub const TAGS: &[TagDeclaration] = &[
         name: "LinkedIn Insight Tag",
         provider: "LinkedIn",
         category: Targeting,
-        purpose: "Records visits so that our adverts on LinkedIn can reach people who visited the store and we can measure them (P29).",
-        hosts: TagHosts {
-            script: &["https://snap.licdn.com"],
-            connect: &["https://px.ads.linkedin.com", "https://www.linkedin.com"],
-            img: &["https://px.ads.linkedin.com", "https://www.linkedin.com"],
-            frame: &[],
-        },
-        cookies: &[
-            cookie("li_fat_id", Targeting, None, "Remembers the LinkedIn advert you arrived from, to measure it.", Lifetime::Days(30)),
-            cookie("li_giant", Targeting, None, "Counts conversions of groups of LinkedIn members, to measure adverts.", Lifetime::Days(7)),
-            cookie("bcookie", Targeting, Some("LinkedIn (linkedin.com)"), "LinkedIn's browser identifier.", Lifetime::Days(365)),
-            cookie("lidc", Targeting, Some("LinkedIn (linkedin.com)"), "Routes requests within LinkedIn's data centres.", Lifetime::Days(1)),
-            cookie("UserMatchHistory", Targeting, Some("LinkedIn (linkedin.com)"), "Syncs LinkedIn's advertising identifiers.", Lifetime::Days(30)),
-            cookie("AnalyticsSyncHistory", Targeting, Some("LinkedIn (linkedin.com)"), "Records when LinkedIn last synced its analytics identifier.", Lifetime::Days(30)),
-            cookie("li_sugr", Targeting, Some("LinkedIn (linkedin.com)"), "Matches visitors who are not LinkedIn members, for advertising.", Lifetime::Days(90)),
-        ],
         opt_out_url: "https://www.linkedin.com/psettings/guest-controls/retargeting-opt-out",
         privacy_policy_url: "https://www.linkedin.com/legal/privacy-policy",
     },
@@ -128,6 +78,36 @@ impl Tag {
 
     pub fn declaration(self) -> &'static TagDeclaration {
         &TAGS[self as usize]
+    }
+
+    /// The hosts the tag's script and beacons use (each provider's published CSP guidance).
+    pub fn hosts(self) -> TagHosts {
+        match self {
+            Self::GoogleAnalytics => TagHosts {
+                script: &["https://*.googletagmanager.com"],
+                connect: &["https://*.google-analytics.com", "https://*.analytics.google.com", "https://*.googletagmanager.com"],
+                img: &["https://*.google-analytics.com", "https://*.googletagmanager.com"],
+                frame: &[],
+            },
+            Self::FacebookPixel => TagHosts {
+                script: &["https://connect.facebook.net"],
+                connect: &["https://www.facebook.com", "https://connect.facebook.net"],
+                img: &["https://www.facebook.com"],
+                frame: &[],
+            },
+            Self::LinkedInInsight => TagHosts {
+                script: &["https://snap.licdn.com"],
+                connect: &["https://px.ads.linkedin.com", "https://www.linkedin.com"],
+                img: &["https://px.ads.linkedin.com", "https://www.linkedin.com"],
+                frame: &[],
+            },
+        }
+    }
+
+    /// The cookies the tag sets: first-party ones (on our site, by its script; expired when its
+    /// consent is withdrawn) and third-party ones (on its provider's site, out of our reach).
+    pub fn cookies(self) -> impl Iterator<Item = &'static CookieDeclaration> {
+        DECLARED_COOKIES.iter().filter(move |cookie| cookie.tag == Some(self))
     }
 
     fn bit(self) -> u8 {
@@ -241,6 +221,22 @@ impl TagSet {
     }
 }
 
+/// A plain number in the page: handing it to the browser as text (`SharedValue::new_str`)
+/// needs less wasm than JSON.
+impl std::fmt::Display for TagSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::str::FromStr for TagSet {
+    type Err = std::num::ParseIntError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        text.parse().map(|bits: u8| TagSet(bits & Tag::ALL.iter().fold(0, |all, tag| all | tag.bit())))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,7 +256,8 @@ mod tests {
         assert_eq!(Tag::LinkedInInsight.declaration().category, CookieCategory::Targeting);
         for tag in Tag::ALL {
             assert_eq!(tag.declaration().tag, tag, "TAGS is in Tag::ALL order");
-            for cookie in tag.declaration().cookies {
+            assert!(tag.cookies().count() > 0, "{tag:?} declares its cookies");
+            for cookie in tag.cookies() {
                 assert_eq!(cookie.category, tag.declaration().category, "{} is in its tag's category", cookie.name);
             }
         }
@@ -298,8 +295,9 @@ mod tests {
         for tag in TAGS {
             assert!(tag.opt_out_url.starts_with("https://"), "{}", tag.name);
             assert!(tag.privacy_policy_url.starts_with("https://"), "{}", tag.name);
-            assert!(!tag.hosts.script.is_empty() && !tag.hosts.connect.is_empty(), "{}", tag.name);
-            let hosts = tag.hosts.script.iter().chain(tag.hosts.connect).chain(tag.hosts.img).chain(tag.hosts.frame);
+            let hosts = tag.tag.hosts();
+            assert!(!hosts.script.is_empty() && !hosts.connect.is_empty(), "{}", tag.name);
+            let hosts = hosts.script.iter().chain(hosts.connect).chain(hosts.img).chain(hosts.frame);
             for host in hosts {
                 assert!(host.starts_with("https://") && !host.contains([' ', ';', '\'']), "{host}");
             }
@@ -308,12 +306,19 @@ mod tests {
 
     #[test]
     fn p24_tags_declare_first_and_third_party_cookies() {
-        let ga = Tag::GoogleAnalytics.declaration();
-        assert!(ga.cookies.iter().any(|c| c.name == "_ga" && c.third_party.is_none()));
-        let linkedin = Tag::LinkedInInsight.declaration();
-        assert!(linkedin.cookies.iter().any(|c| c.name == "li_fat_id" && c.third_party.is_none()));
-        assert!(linkedin.cookies.iter().any(|c| c.name == "bcookie" && c.third_party == Some("LinkedIn (linkedin.com)")));
-        assert!(Tag::FacebookPixel.declaration().cookies.iter().any(|c| c.name == "_fbp" && c.third_party.is_none()));
+        assert!(Tag::GoogleAnalytics.cookies().any(|c| c.name == "_ga" && c.third_party.is_none()));
+        assert!(Tag::LinkedInInsight.cookies().any(|c| c.name == "li_fat_id" && c.third_party.is_none()));
+        assert!(Tag::LinkedInInsight.cookies().any(|c| c.name == "bcookie" && c.third_party == Some("Third party (linkedin.com)")));
+        assert!(Tag::FacebookPixel.cookies().any(|c| c.name == "_fbp" && c.third_party.is_none()));
+        assert!(Tag::FacebookPixel.cookies().any(|c| c.name == "fr" && c.third_party == Some("Third party (facebook.com)")));
+    }
+
+    #[test]
+    fn a_tag_set_travels_as_a_number() {
+        let all = all_configured().enabled();
+        assert_eq!(all.to_string().parse::<TagSet>(), Ok(all));
+        assert_eq!("255".parse::<TagSet>(), Ok(all), "unknown bits are dropped");
+        assert!("x".parse::<TagSet>().is_err());
     }
 
     #[test]

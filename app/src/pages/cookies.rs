@@ -87,16 +87,22 @@ pub fn CookieTable(category: CookieCategory) -> impl IntoView {
     view! {
         <table class="cookie-table">
             <caption class="visually-hidden">{format!("{} cookies", category.label())}</caption>
-            <thead><tr><th scope="col">"Name"</th><th scope="col">"Set by"</th><th scope="col">"Purpose"</th><th scope="col">"Lifetime"</th></tr></thead>
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th><th scope="col">"Set by"</th><th scope="col">"First or third party"</th>
+                    <th scope="col">"Purpose"</th><th scope="col">"Lifetime"</th>
+                </tr>
+            </thead>
             <tbody>
                 {cookies
                     .into_iter()
-                    .map(|row| view! {
-                        <tr data-cookie=row.cookie.name>
-                            <td><code>{row.cookie.name}</code></td>
-                            <td>{row.set_by()}</td>
-                            <td>{row.cookie.purpose}</td>
-                            <td>{row.cookie.lifetime.describe()}</td>
+                    .map(|cookie| view! {
+                        <tr data-cookie=cookie.name>
+                            <td><code>{cookie.name}</code></td>
+                            <td>{cookie.set_by()}</td>
+                            <td>{cookie.party()}</td>
+                            <td>{cookie.purpose}</td>
+                            <td>{cookie.lifetime.describe()}</td>
                         </tr>
                     })
                     .collect_view()}

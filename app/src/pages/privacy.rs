@@ -71,7 +71,8 @@ pub fn PrivacyPolicyPage() -> impl IntoView {
 }
 
 /// The analytics and advertising tags the store runs (only the configured ones), each with its
-/// category and opt-out link (P11, P29); links to other sites are marked as such (P30).
+/// category and opt-out link (P11, P29); links to other sites say so in their text (P30).
+/// Kept to plain markup: everything here is also compiled into the browser's bundle.
 #[component]
 fn TagPartners() -> impl IntoView {
     let enabled = use_context::<crate::EnabledTags>().map_or(crate::domain::tags::TagSet::EMPTY, |tags| tags.0);
@@ -81,41 +82,29 @@ fn TagPartners() -> impl IntoView {
         .map(|tag| {
             view! {
                 <li data-tag=tag.key>
-                    <h3>{tag.name}" ("{tag.category.label().to_lowercase()}" cookies)"</h3>
-                    <p>{tag.purpose}</p>
-                    <p>
-                        <ExternalLink href=tag.opt_out_url text=format!("Opt out of {}'s tracking", tag.provider)/>
-                        " · "
-                        <ExternalLink href=tag.privacy_policy_url text=format!("{}'s privacy policy", tag.provider)/>
-                    </p>
+                    <strong>{tag.name}</strong>" ("{tag.category.label()}" cookies): "
+                    <a href=tag.opt_out_url rel="external noopener noreferrer">
+                        "opt out of "{tag.provider}"'s tracking"<span class="external-link__note">" (external site)"</span>
+                    </a>
+                    "; "
+                    <a href=tag.privacy_policy_url rel="external noopener noreferrer">
+                        {tag.provider}"'s privacy policy"<span class="external-link__note">" (external site)"</span>
+                    </a>
                 </li>
             }
         })
         .collect_view();
+    let intro = if enabled.is_empty() {
+        "We use no analytics or advertising partners at present."
+    } else {
+        "Each runs only once you allow its category and stops when you withdraw; we then delete the cookies it set on our \
+         site. Other websites' policies are their own."
+    };
     view! {
         <section id="partners" aria-labelledby="partners-heading">
             <h2 id="partners-heading">"Analytics and advertising partners"</h2>
-            {if enabled.is_empty() {
-                view! { <p>"We use no analytics or advertising partners at present."</p> }.into_any()
-            } else {
-                view! {
-                    <p>
-                        "Each of these runs only after you allow its category, and stops at once when you withdraw: we then also "
-                        "delete the cookies it set on our site. Cookies on a partner's own website can only be removed there or in your "
-                        "browser. Other websites' policies are their own; links to them are marked “external site”."
-                    </p>
-                    <ul class="partners">{partners}</ul>
-                }
-                    .into_any()
-            }}
+            <p>{intro}</p>
+            <ul class="partners">{partners}</ul>
         </section>
-    }
-}
-
-/// A link to another website, saying so in its text (P30).
-#[component]
-fn ExternalLink(href: &'static str, text: String) -> impl IntoView {
-    view! {
-        <a href=href rel="external noopener noreferrer" class="external-link">{text}<span class="external-link__note">" (external site)"</span></a>
     }
 }
