@@ -11,6 +11,11 @@ export DATABASE_URL="sqlite://$data/store.db"
 export SECRET_KEY_FILE="$data/secret.key"
 export DEMO_DATA=true
 export LEPTOS_SITE_ROOT="$root/target/site"
+# Every optional tag on, with fake ids: the specs answer the tags' hosts with stubs
+# (tests/fixtures.ts), so nothing leaves the machine, and prove each loads only with consent.
+export GOOGLE_ANALYTICS_ID=G-E2ETEST01
+export FACEBOOK_PIXEL_ID=1000000001
+export LINKEDIN_PARTNER_ID=100001
 server="${SOP_SERVER_BIN:-$target/release/server}"
 # A staff account, so the tests can read the outbox as staff do (no SMTP here: mail is held).
 echo "staff e2e passphrase" | "$server" admin create --email staff@sop-store.test --name "E2E Staff" --password-stdin

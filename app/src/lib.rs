@@ -14,7 +14,7 @@ use components::{consent_banner::ConsentBanner, layout::SiteHeader};
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use leptos_meta::MetaTags;
-use leptos_meta::{provide_meta_context, Link, Meta, Title};
+use leptos_meta::{provide_meta_context, Meta, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -35,13 +35,21 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
     let state = server::state::app_state();
     let assets = state.assets.clone();
     let operator = state.operator.clone();
+    // Worked out by the security middleware with this response's CSP; absent means none.
+    let page_tags = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<server::consent_service::PageTags>().copied())
+        .map_or(domain::tags::TagSet::EMPTY, |tags| tags.0);
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                // The same on every page, so written here by the server rather than by a
+                // leptos_meta component the browser bundle would have to carry.
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <server::build_assets::BuildAssetTags assets/>
+                <components::tag_loaders::TagLoaders configured=state.tags.clone() allowed=page_tags/>
                 <MetaTags/>
             </head>
             <body>
@@ -52,10 +60,28 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The optional tags this store has configured, for the cookie tables and the policy's list of
+/// partners; handed to the browser once at hydration (the configuration never changes while
+/// the store runs).
+#[derive(Clone, Copy, Debug)]
+pub struct EnabledTags(pub domain::tags::TagSet);
+
 /// The site map: every page of the store and the address it lives at.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let enabled_tags = SharedValue::new_str(|| {
+        // No state while leptos_axum lists the routes at start-up: nothing is rendered then.
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<server::state::AppState>().map_or(domain::tags::TagSet::EMPTY, |state| state.tags.enabled())
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            domain::tags::TagSet::EMPTY
+        }
+    });
+    provide_context(EnabledTags(enabled_tags.into_inner()));
     // Effects run only in the browser, after hydration: browser tests wait for this mark.
     #[cfg(feature = "hydrate")]
     Effect::new(|_| {
@@ -66,11 +92,13 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=|page: String| if page.is_empty() { "SOP Store".to_owned() } else { format!("{page} | SOP Store") }/>
         <Meta name="description" content="Everyday goods for kitchen, home, garden and desk, from SOP International."/>
-        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Router>
+            // First in the page, so keyboard and screen-reader users meet it first, with or
+            // without JavaScript; the skip link comes right after it (GOV.UK's placement), and
+            // nothing moves focus on its own.
+            <ConsentBanner/>
             <a class="skip-link" href="#main">"Skip to main content"</a>
             <SiteHeader/>
-            <ConsentBanner/>
             <main id="main" class="page" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage/>

@@ -3,7 +3,8 @@ import { test, expect, waitForHydration } from './fixtures';
 test('the release build hydrates under the strict Content-Security-Policy', async ({ page }) => {
   const response = await page.goto('/');
   const csp = response?.headers()['content-security-policy'] ?? '';
-  expect(csp).toContain("script-src 'nonce-");
+  expect(csp).toContain("script-src 'self' 'nonce-");
+  expect(csp).not.toContain('strict-dynamic');
   await waitForHydration(page);
 });
 

@@ -3,6 +3,7 @@
 
 use app::domain::operator::{DataProtectionContact, Operator};
 use app::server::mail::{MailFrom, SmtpUrl};
+use app::domain::tags::{ConfiguredTags, Tag};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use rand::RngCore;
 use std::{
@@ -34,6 +35,8 @@ pub struct Config {
     /// Sessions end after this long without a request, and after `session_max` regardless.
     pub session_idle: chrono::Duration,
     pub session_max: chrono::Duration,
+    /// Optional tags (P11, P29): each is off unless its id is set.
+    pub tags: ConfiguredTags,
     pub log_filter: String,
 }
 
@@ -233,6 +236,15 @@ impl Config {
             return Err(invalid("DPC_EMAIL", &operator.data_protection.email, "expected an e-mail address"));
         }
 
+        // Each tag is off when its variable is unset; a set but malformed id stops start-up
+        // rather than silently running without (or with a broken) tag.
+        let mut tag_ids = Vec::new();
+        for (var, tag) in TAG_ID_VARS {
+            if let Some(raw) = get(var) {
+                tag_ids.push(tag.parse_id(&raw).map_err(|problem| invalid(var, &raw, problem.to_string()))?);
+            }
+        }
+
         Ok(Self {
             listen_addr,
             database: DatabaseConfig { url, kind, max_connections },
@@ -249,10 +261,18 @@ impl Config {
             public_url,
             session_idle,
             session_max,
+            tags: ConfiguredTags::new(tag_ids),
             log_filter: text("RUST_LOG", "info,sqlx=warn,sea_orm=warn"),
         })
     }
 }
+
+/// The variable holding each optional tag's id.
+pub const TAG_ID_VARS: [(&str, Tag); 3] = [
+    ("GOOGLE_ANALYTICS_ID", Tag::GoogleAnalytics),
+    ("FACEBOOK_PIXEL_ID", Tag::FacebookPixel),
+    ("LINKEDIN_PARTNER_ID", Tag::LinkedInInsight),
+];
 
 fn parse_bool(raw: &str) -> Option<bool> {
     match raw.to_ascii_lowercase().as_str() {
@@ -391,6 +411,28 @@ mod tests {
         assert_eq!(c.operator.company_name, "Example Ltd");
         assert_eq!(c.operator.data_protection.phone, "0100 000 000");
         assert_eq!(c.operator.company_number, "1865316");
+    }
+
+    #[test]
+    fn p11_p29_tags_are_off_unless_their_id_is_set() {
+        use app::domain::{consent::ConsentChoices, tags::TagSet};
+        assert_eq!(config(&[]).unwrap().tags.enabled(), TagSet::EMPTY);
+        let c = config(&[("GOOGLE_ANALYTICS_ID", "G-ABC123XYZ"), ("FACEBOOK_PIXEL_ID", " "), ("LINKEDIN_PARTNER_ID", "1234567")]).unwrap();
+        assert_eq!(c.tags.enabled().marker(), "google-analytics linkedin-insight", "a blank id is unset");
+        assert_eq!(c.tags.ids().next().unwrap().as_str(), "G-ABC123XYZ");
+        assert_eq!(c.tags.allowed(ConsentChoices::REJECT_ALL), TagSet::EMPTY);
+        let all = config(&[("GOOGLE_ANALYTICS_ID", "G-ABC123XYZ"), ("FACEBOOK_PIXEL_ID", "1234567890"), ("LINKEDIN_PARTNER_ID", "123456")]).unwrap();
+        assert_eq!(all.tags.enabled().marker(), "google-analytics facebook-pixel linkedin-insight");
+    }
+
+    #[test]
+    fn malformed_tag_ids_stop_start_up_with_the_variable_and_the_expected_form() {
+        let error = config(&[("GOOGLE_ANALYTICS_ID", "UA-12345-1")]).unwrap_err();
+        assert_eq!(error.to_string(), "GOOGLE_ANALYTICS_ID is invalid: expected a Google Analytics 4 measurement ID such as G-ABC123XYZ (found \"UA-12345-1\")");
+        let error = config(&[("FACEBOOK_PIXEL_ID", "12ab45")]).unwrap_err();
+        assert!(error.to_string().starts_with("FACEBOOK_PIXEL_ID is invalid: expected a Facebook Pixel ID"), "{error}");
+        let error = config(&[("LINKEDIN_PARTNER_ID", "1'; alert(1)")]).unwrap_err();
+        assert!(error.to_string().starts_with("LINKEDIN_PARTNER_ID is invalid"), "{error}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use app::domain::consent::{ConsentChoices, ConsentSource};
 use app::server::{
+    consent_cookie,
     consent_service::{self, GpcHonoured},
     state::AppState,
 };
@@ -30,18 +31,20 @@ pub async fn honour_gpc(State(state): State<AppState>, request: Request, next: N
     let (mut parts, body) = request.into_parts();
     let applies = parts.method == Method::GET
         && sends_gpc(&parts.headers)
-        && consent_service::needs_decision(&parts, chrono::Utc::now());
+        && consent_service::needs_decision(&parts, &state.secret_key, chrono::Utc::now());
     if !applies {
         return next.run(Request::from_parts(parts, body)).await;
     }
     let now = chrono::Utc::now();
     match consent_service::record(&state, &parts, ConsentChoices::REJECT_ALL, ConsentSource::Gpc, GPC_TEXT, now).await {
         Ok((cookie, _)) => {
-            let set_cookie = consent_service::set_cookie_value(&cookie, state.secure_cookies);
-            // The page rendered for this request already sees the decision.
+            let set_cookie = consent_cookie::set_cookie_value(&cookie, &state.secret_key, state.secure_cookies);
+            // The page rendered for this request already sees the decision. (A refusal: the
+            // tags worked out by the outer security middleware, none, stay right.)
+            let pair = consent_cookie::pair(&cookie, &state.secret_key);
             let with_decision = match parts.headers.get(header::COOKIE).and_then(|v| v.to_str().ok()) {
-                Some(existing) => format!("{existing}; {}", cookie.pair()),
-                None => cookie.pair(),
+                Some(existing) => format!("{existing}; {pair}"),
+                None => pair,
             };
             if let Ok(value) = HeaderValue::from_str(&with_decision) {
                 parts.headers.insert(header::COOKIE, value);

@@ -1,7 +1,7 @@
 //! Consent receipts (B03): after any decision the visitor can download a receipt of it, and
 //! anyone holding a receipt can check it against the store.
 
-use app::server::{consent_log, consent_service, state::AppState};
+use app::server::{consent_cookie, consent_log, state::AppState};
 use axum::{
     extract::{Query, Request, State},
     response::{IntoResponse, Response},
@@ -12,7 +12,7 @@ use http::{header, StatusCode};
 /// `GET /cookies/receipt.json`: the visitor's latest decision, as a file to keep.
 pub async fn download(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let Some(cookie) = consent_service::consent_cookie(&parts) else {
+    let Some(cookie) = consent_cookie::from_request(&parts, &state.secret_key) else {
         return (StatusCode::NOT_FOUND, "You have not made a cookie choice on this browser yet, so there is no receipt.").into_response();
     };
     match consent_log::latest_for(&state.db, &cookie.consent_id).await {

@@ -1,7 +1,14 @@
 //! Security headers on every response, including a Content-Security-Policy whose script
-//! nonce is fresh for each request and handed to Leptos for its own inline scripts.
+//! nonce is fresh for each request (handed to Leptos for its own inline scripts) and whose
+//! third-party hosts are exactly those of the tags the visitor's consent allows.
 
-use axum::{extract::Request, middleware::Next, response::Response};
+use app::domain::tags::{TagHosts, TagSet};
+use app::server::{consent_cookie, consent_service::PageTags, state::AppState};
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::Response,
+};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use http::{header, HeaderValue};
 use rand::RngCore;
@@ -16,22 +23,41 @@ pub fn new_nonce() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Only our own origin, plus inline scripts carrying this response's nonce; wasm needs
-/// 'wasm-unsafe-eval' to instantiate (see shared/LEPTOS-NOTES.md §2).
-pub fn content_security_policy(nonce: &str) -> String {
+/// Our own origin, inline scripts carrying this response's nonce, and the hosts of the tags in
+/// `tags` (those the visitor's consent allows): the browser itself refuses any other tag host
+/// (B01, P11, P14, P29). wasm needs 'wasm-unsafe-eval' to instantiate (shared/LEPTOS-NOTES.md §2).
+///
+/// No 'strict-dynamic': with it, browsers ignore host lists in script-src and trust whatever
+/// a nonce'd script loads, so a consented tag could pull in scripts from any host, and the
+/// per-consent host list would mean nothing. Instead 'self' admits our own module and wasm
+/// glue (imported by the nonce'd hydration script) and each tag's script hosts are listed.
+pub fn content_security_policy(nonce: &str, tags: TagSet) -> String {
+    let hosts = |directive: fn(&TagHosts) -> &'static [&'static str]| -> String {
+        tags.iter().flat_map(|tag| directive(&tag.hosts())).map(|host| format!(" {host}")).collect()
+    };
     format!(
-        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'{}; \
+         style-src 'self'; img-src 'self' data:{}; font-src 'self'; connect-src 'self'{}; frame-src 'self'{}; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        hosts(|h| h.script),
+        hosts(|h| h.img),
+        hosts(|h| h.connect),
+        hosts(|h| h.frame),
     )
 }
 
-pub async fn security_headers(mut request: Request, next: Next) -> Response {
+/// Works out, once per request, which tags its page may load ([`PageTags`], read by the shell)
+/// and sends the matching policy with the other security headers.
+pub async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let nonce = new_nonce();
-    request.extensions_mut().insert(CspNonce(nonce.clone()));
-    let mut response = next.run(request).await;
+    let (mut parts, body) = request.into_parts();
+    let choices = consent_cookie::current_choices(&parts, &state.secret_key, chrono::Utc::now()).unwrap_or_default();
+    let tags = state.tags.allowed(choices);
+    parts.extensions.insert(CspNonce(nonce.clone()));
+    parts.extensions.insert(PageTags(tags));
+    let mut response = next.run(Request::from_parts(parts, body)).await;
     let headers = response.headers_mut();
-    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce)) {
+    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce, tags)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -93,6 +119,8 @@ pub async fn refuse_cross_site_requests(request: Request, next: Next) -> Respons
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::domain::consent::ConsentChoices;
+    use app::domain::tags::{ConfiguredTags, Tag};
 
     #[test]
     fn reads_are_always_allowed() {
@@ -120,15 +148,51 @@ mod tests {
         let (a, b) = (new_nonce(), new_nonce());
         assert_ne!(a, b);
         assert_eq!(a.len(), 22);
-        assert!(HeaderValue::from_str(&content_security_policy(&a)).is_ok());
+        assert!(HeaderValue::from_str(&content_security_policy(&a, all_tags().enabled())).is_ok());
     }
 
+    fn all_tags() -> ConfiguredTags {
+        ConfiguredTags::new([
+            Tag::GoogleAnalytics.parse_id("G-ABC123XYZ").unwrap(),
+            Tag::FacebookPixel.parse_id("1234567890").unwrap(),
+            Tag::LinkedInInsight.parse_id("123456").unwrap(),
+        ])
+    }
+
+    fn directive<'a>(csp: &'a str, name: &str) -> &'a str {
+        csp.split("; ").find(|d| d.starts_with(&format!("{name} "))).unwrap_or_else(|| panic!("{name} in {csp}"))
+    }
+
+    // B01, P14: before a choice and after "Reject all", our origin and the nonce only.
     #[test]
-    fn the_policy_allows_only_our_origin_and_the_nonce() {
-        let csp = content_security_policy("abc");
-        assert!(csp.contains("script-src 'nonce-abc' 'strict-dynamic' 'wasm-unsafe-eval';"));
+    fn b01_without_consent_the_policy_allows_only_our_origin_and_the_nonce() {
+        let csp = content_security_policy("abc", all_tags().allowed(ConsentChoices::REJECT_ALL));
+        assert_eq!(directive(&csp, "script-src"), "script-src 'self' 'nonce-abc' 'wasm-unsafe-eval'");
+        assert_eq!(directive(&csp, "connect-src"), "connect-src 'self'");
+        assert_eq!(directive(&csp, "img-src"), "img-src 'self' data:");
+        assert_eq!(directive(&csp, "frame-src"), "frame-src 'self'");
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(!csp.contains("unsafe-inline"));
+        assert!(!csp.contains("strict-dynamic"), "host lists must count");
         assert!(!csp.contains("http"));
+    }
+
+    // P11, P29: each category opens exactly its own tags' hosts.
+    #[test]
+    fn p11_p29_consent_opens_exactly_the_allowed_tags_hosts() {
+        let analytics = ConsentChoices { analytics: true, ..ConsentChoices::REJECT_ALL };
+        let csp = content_security_policy("abc", all_tags().allowed(analytics));
+        assert!(directive(&csp, "script-src").ends_with("'wasm-unsafe-eval' https://*.googletagmanager.com"));
+        assert!(directive(&csp, "connect-src").contains("https://*.google-analytics.com"));
+        assert!(!csp.contains("facebook") && !csp.contains("licdn") && !csp.contains("linkedin"));
+
+        let targeting = ConsentChoices { targeting: true, ..ConsentChoices::REJECT_ALL };
+        let csp = content_security_policy("abc", all_tags().allowed(targeting));
+        assert!(directive(&csp, "script-src").contains("https://connect.facebook.net https://snap.licdn.com"));
+        assert!(directive(&csp, "img-src").contains("https://www.facebook.com") && directive(&csp, "img-src").contains("https://px.ads.linkedin.com"));
+        assert!(!csp.contains("google"));
+
+        let unconfigured = content_security_policy("abc", ConfiguredTags::default().allowed(ConsentChoices::ACCEPT_ALL));
+        assert!(!unconfigured.contains("http"), "no id, no host, whatever the consent");
     }
 }

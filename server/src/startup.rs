@@ -91,6 +91,7 @@ impl Application {
             sign_in_throttle: Default::default(),
             form_flash: Default::default(),
             mailer,
+            tags: config.tags.clone(),
         });
         Ok(Self { listener, router: build_router(state.clone()), state })
     }
@@ -172,14 +173,16 @@ pub fn build_router(state: AppState) -> Router {
     );
     router
         .layer(middleware::from_fn_with_state(state.clone(), gpc::honour_gpc))
-        .with_state(state)
+        .with_state(state.clone())
         // A request that cannot be answered in time gets a 503 instead of holding its
         // connection open forever.
         .layer(TimeoutLayer::with_status_code(http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
         .layer(CompressionLayer::new())
         // Outermost but one: a cross-site POST is refused before any server function runs.
         .layer(middleware::from_fn(security::refuse_cross_site_requests))
-        .layer(middleware::from_fn(security::security_headers))
+        // Outermost: every response, refusals included, gets its headers and a policy that
+        // matches the visitor's consent.
+        .layer(middleware::from_fn_with_state(state, security::security_headers))
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -4,9 +4,10 @@
 
 mod support;
 
+use app::domain::consent::ConsentCookie;
 use app::server::consent_log::{self, ChainStatus};
 use sea_orm::{Database, EntityTrait};
-use support::{spawn_app, Backend, TestApp};
+use support::{spawn_app, spawn_app_with, Backend, TestApp};
 
 const BANNER: &str = "data-consent-banner";
 
@@ -78,7 +79,7 @@ async fn b09_reject_all_without_javascript_is_logged_and_returns_to_the_same_pag
     let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(set_cookie.contains("Max-Age=31536000") && set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
     let cookie = consent_cookie(&response);
-    assert!(cookie.ends_with(".000"), "nothing optional allowed: {cookie}");
+    assert_eq!(app.bits(&cookie), "000", "nothing optional allowed: {cookie}");
 
     let rows = log_rows(&app).await;
     assert_eq!(rows.len(), 1, "logged before it was acknowledged");
@@ -100,13 +101,13 @@ async fn b04_withdrawing_is_one_form_and_is_logged_as_a_withdrawal(backend: Back
     let Some(app) = spawn_app(backend).await else { return };
     let accepted = post_decision(&app, "/", "decision=accept", None).await;
     let cookie = consent_cookie(&accepted);
-    assert!(cookie.ends_with(".111"));
+    assert_eq!(app.bits(&cookie), "111");
     let custom = post_decision(&app, "/cookies", "decision=custom&analytics=on", Some(&cookie)).await;
     assert_eq!(custom.status().as_u16(), 302);
     let cookie = consent_cookie(&custom);
-    assert!(cookie.ends_with(".100"), "only analytics: {cookie}");
+    assert_eq!(app.bits(&cookie), "100", "only analytics: {cookie}");
     let withdrawn = post_decision(&app, "/cookies", "decision=custom", Some(&cookie)).await;
-    assert!(consent_cookie(&withdrawn).ends_with(".000"));
+    assert_eq!(app.bits(&consent_cookie(&withdrawn)), "000");
 
     let rows = log_rows(&app).await;
     let kinds: Vec<(&str, &str)> = rows.iter().map(|r| (r.event_kind.as_str(), r.source.as_str())).collect();
@@ -117,16 +118,48 @@ async fn b04_withdrawing_is_one_form_and_is_logged_as_a_withdrawal(backend: Back
     assert_eq!(consent_log::verify(&db).await.unwrap(), ChainStatus::Intact { rows: 3 });
 }
 
-// B06: a decision on an older policy version brings the banner back.
+fn decided(policy_version: &str, decided_at: i64) -> ConsentCookie {
+    ConsentCookie {
+        consent_id: "someone".into(),
+        policy_version: policy_version.into(),
+        decided_at,
+        choices: app::domain::consent::ConsentChoices::REJECT_ALL,
+    }
+}
+
+async fn shows_banner(app: &TestApp, cookie: &str) -> bool {
+    let page = app.client.get(app.url("/")).header("cookie", cookie).send().await.unwrap();
+    page.text().await.unwrap().contains(BANNER)
+}
+
+// B06: a decision on an older policy version, or a year old, brings the banner back.
 async fn b06_a_decision_on_an_old_policy_version_asks_again(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     let now = chrono::Utc::now().timestamp();
-    let old = format!("sop_consent=v1.someone.2020-01-01.{now}.000");
-    let page = app.client.get(app.url("/")).header("cookie", old).send().await.unwrap();
-    assert!(page.text().await.unwrap().contains(BANNER));
-    let year_old = format!("sop_consent=v1.someone.{}.{}.000", app::domain::consent::POLICY_VERSION, now - 366 * 86_400);
-    let page = app.client.get(app.url("/")).header("cookie", year_old).send().await.unwrap();
-    assert!(page.text().await.unwrap().contains(BANNER));
+    let current = app::domain::consent::POLICY_VERSION;
+    assert!(!shows_banner(&app, &app.consent_pair(&decided(current, now))).await, "a current decision stands");
+    assert!(shows_banner(&app, &app.consent_pair(&decided("2020-01-01", now))).await, "an old policy version");
+    assert!(shows_banner(&app, &app.consent_pair(&decided(current, now - 366 * 86_400))).await, "a year-old decision");
+}
+
+// B01: only a cookie the store signed is a decision; a forged or unsigned one asks again.
+async fn b01_a_consent_cookie_with_a_bad_or_missing_signature_is_no_decision(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let now = chrono::Utc::now().timestamp();
+    let genuine = app.consent_pair(&decided(app::domain::consent::POLICY_VERSION, now));
+    assert!(!shows_banner(&app, &genuine).await);
+    let unsigned = format!("sop_consent={}", decided(app::domain::consent::POLICY_VERSION, now).encode());
+    assert!(shows_banner(&app, &unsigned).await, "unsigned");
+    let forged = genuine.replacen(".000.", ".111.", 1);
+    assert!(shows_banner(&app, &forged).await, "choices changed after signing");
+    let other_key = app::server::consent_cookie::pair(&decided(app::domain::consent::POLICY_VERSION, now), b"another store's key, 32 bytes...");
+    assert!(shows_banner(&app, &other_key).await, "signed by another key");
+
+    // Deciding again with a forged cookie starts a new pseudonymous id: nobody can write into
+    // another visitor's history.
+    let response = post_decision(&app, "/", "decision=accept", Some(&forged)).await;
+    assert!(!consent_cookie(&response).contains("someone"));
+    assert_ne!(log_rows(&app).await[0].consent_id, "someone");
 }
 
 async fn an_unknown_decision_is_refused_and_not_logged(backend: Backend) {
@@ -151,7 +184,7 @@ async fn b05_a_gpc_signal_is_recorded_as_a_refusal_before_the_first_page(backend
     let first = app.client.get(app.url("/category/garden-outdoor")).header("sec-gpc", "1").send().await.unwrap();
     assert_eq!(first.status().as_u16(), 200);
     let cookie = consent_cookie(&first);
-    assert!(cookie.ends_with(".000"), "{cookie}");
+    assert_eq!(app.bits(&cookie), "000", "{cookie}");
     let body = first.text().await.unwrap();
     assert!(body.contains("data-gpc-notice"), "the page says the signal was honoured");
     assert!(!body.contains(BANNER), "and does not ask");
@@ -206,16 +239,19 @@ async fn b03_a_decision_comes_with_a_receipt_that_the_store_confirms(backend: Ba
     assert_eq!(check("not-a-hash".into()).await.status().as_u16(), 400);
 }
 
-// P24, P25: the policy page's cookie table comes from the same registry as the preferences page.
+// P24, P25: the policy page's cookie table comes from the same registry as the preferences page;
+// with every tag configured, every declared cookie is in it with its lifetime.
 async fn p24_p25_the_policy_page_declares_each_cookie_with_its_category_and_lifetime(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else { return };
+    let Some(app) = spawn_app_with(backend, &support::ALL_TAG_IDS).await else { return };
     let (_, policy) = app.page("/privacy").await;
     for category in app::domain::consent::CookieCategory::ALL {
         assert!(policy.contains(category.label()), "{category:?}");
     }
     for cookie in app::domain::cookies::DECLARED_COOKIES {
-        assert!(policy.contains(&format!("data-cookie=\"{}\"", cookie.name)), "{} is in the table", cookie.name);
+        let fixed_part = cookie.name.split('<').next().unwrap();
+        assert!(policy.contains(&format!("data-cookie=\"{fixed_part}")), "{} is in the table", cookie.name);
         assert!(policy.contains(&cookie.lifetime.describe()), "{} says how long it lives", cookie.name);
+        assert!(policy.contains(cookie.party()), "{} says whose it is", cookie.name);
     }
     assert!(policy.contains("id=\"cookies\""));
 }
@@ -230,5 +266,6 @@ on_both_databases!(
     b09_reject_all_without_javascript_is_logged_and_returns_to_the_same_page,
     b04_withdrawing_is_one_form_and_is_logged_as_a_withdrawal,
     b06_a_decision_on_an_old_policy_version_asks_again,
+    b01_a_consent_cookie_with_a_bad_or_missing_signature_is_no_decision,
     an_unknown_decision_is_refused_and_not_logged,
 );

@@ -25,11 +25,13 @@ impl FromServerFnError for ConsentError {
     }
 }
 
-/// What the browser is told once the decision is committed to the log.
+/// What the browser is told once the decision is committed to the log: only what the page
+/// acts on (each field deserialized in the browser costs wasm; the receipt has the rest).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionRecorded {
-    pub choices: ConsentChoices,
-    pub row_hash: String,
+    /// The tags a page may now load, in the form of the page's `<meta name="sop-tags">`: when
+    /// they differ from what the page runs, the page is reloaded to start or stop them.
+    pub page_tags: String,
 }
 
 /// Reads the submitted form: `decision` is `accept`, `reject`, or `custom` with a checkbox
@@ -59,7 +61,7 @@ pub async fn record_cookie_decision(
     targeting: Option<String>,
 ) -> Result<DecisionRecorded, ConsentError> {
     use crate::domain::consent::{ConsentSource, BANNER_TEXT};
-    use crate::server::{consent_service, state::app_state};
+    use crate::server::{consent_cookie, consent_service, state::app_state};
     let set_status = |status: http::StatusCode| {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(status);
@@ -80,13 +82,18 @@ pub async fn record_cookie_decision(
     let state = app_state();
     let parts: http::request::Parts = expect_context();
     match consent_service::record(&state, &parts, choices, source, shown_text, chrono::Utc::now()).await {
-        Ok((cookie, link)) => {
+        Ok((cookie, _)) => {
+            let allowed = state.tags.allowed(choices);
+            // B04: the cookies of every tag this decision does not allow are expired in the
+            // same response, so a withdrawal takes effect at once.
+            let set_cookies = std::iter::once(consent_cookie::set_cookie_value(&cookie, &state.secret_key, state.secure_cookies))
+                .chain(consent_cookie::expire_withheld_tag_cookies(&parts, allowed));
             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                if let Ok(value) = http::HeaderValue::from_str(&consent_service::set_cookie_value(&cookie, state.secure_cookies)) {
+                for value in set_cookies.filter_map(|value| http::HeaderValue::from_str(&value).ok()) {
                     response.append_header(http::header::SET_COOKIE, value);
                 }
             }
-            Ok(DecisionRecorded { choices, row_hash: link.row_hash })
+            Ok(DecisionRecorded { page_tags: allowed.marker() })
         }
         Err(error) => {
             tracing::error!(%error, "recording a consent decision failed");

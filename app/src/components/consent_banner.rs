@@ -1,6 +1,7 @@
 //! The cookie banner (B01, B02, B09): rendered by the server on every page until the visitor
 //! decides, so it works before and without the wasm. "Accept all" and "Reject all" are the same
-//! kind of button in the same kind of form; hydrated, a choice closes the banner in place.
+//! kind of button in the same kind of form; hydrated, a choice closes the banner in place, or
+//! reloads the page when it changes which optional tags may run.
 
 use crate::api::consent::{record_cookie_decision, ConsentError, DecisionRecorded};
 use crate::domain::consent::BannerState;
@@ -12,6 +13,11 @@ pub const DECIDE_URL: &str = "/api/consent/decide";
 
 /// Hydrated, a consent form calls the server function directly and reports the outcome to
 /// `done`. (`ActionForm`/`ServerAction` would add ~25 KB of wasm for the same result.)
+///
+/// A page's Content-Security-Policy and tag loaders are fixed when the server sends it, so a
+/// decision that changes which tags may run reloads the page instead: the server then sends
+/// it with exactly the allowed tags under a matching policy (B04, P11, P29). `done` then only
+/// sees failures and decisions that changed no tag.
 pub fn submit_decision(
     decision: &'static str,
     [analytics, functionality, targeting]: [bool; 3],
@@ -19,18 +25,33 @@ pub fn submit_decision(
 ) {
     let on = |ticked: bool| ticked.then(|| "on".to_owned());
     spawn_local(async move {
-        done(record_cookie_decision(decision.to_owned(), on(analytics), on(functionality), on(targeting)).await);
+        let outcome = record_cookie_decision(decision.to_owned(), on(analytics), on(functionality), on(targeting)).await;
+        if let Ok(recorded) = &outcome {
+            let running = document()
+                .query_selector("meta[name=sop-tags]")
+                .ok()
+                .flatten()
+                .and_then(|meta| meta.get_attribute("content"))
+                .unwrap_or_default();
+            if running != recorded.page_tags && window().location().reload().is_ok() {
+                return;
+            }
+        }
+        done(outcome);
     });
 }
 
 #[component]
 pub fn ConsentBanner() -> impl IntoView {
     // Worked out from the request on the server, handed to the browser as is.
-    let state = SharedValue::new(|| {
+    let state = SharedValue::new_str(|| {
         #[cfg(feature = "ssr")]
         {
+            // Without a request (leptos_axum listing the routes at start-up) nothing is shown.
+            let state = use_context::<crate::server::state::AppState>();
             use_context::<http::request::Parts>()
-                .map(|parts| crate::server::consent_service::banner_for(&parts, chrono::Utc::now()))
+                .zip(state)
+                .map(|(parts, state)| crate::server::consent_service::banner_for(&parts, &state.secret_key, chrono::Utc::now()))
                 .unwrap_or(BannerState::Ask)
         }
         #[cfg(not(feature = "ssr"))]

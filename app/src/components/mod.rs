@@ -6,3 +6,5 @@ pub mod layout;
 pub mod notice;
 pub mod pagination;
 pub mod product_card;
+#[cfg(feature = "ssr")]
+pub mod tag_loaders;

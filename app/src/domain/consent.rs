@@ -155,8 +155,35 @@ pub enum BannerState {
     Hidden,
 }
 
+/// A word in the page: handed to the browser as text (`SharedValue::new_str`), which needs less
+/// wasm than JSON.
+impl std::fmt::Display for BannerState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Ask => "ask",
+            Self::GpcHonoured => "gpc",
+            Self::Hidden => "hidden",
+        })
+    }
+}
+
+impl std::str::FromStr for BannerState {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Self, ()> {
+        match text {
+            "ask" => Ok(Self::Ask),
+            "gpc" => Ok(Self::GpcHonoured),
+            "hidden" => Ok(Self::Hidden),
+            _ => Err(()),
+        }
+    }
+}
+
 /// What the consent cookie holds: a pseudonymous id, the policy version decided on, when, and
-/// the choice. Encoded as `v1.<id>.<version>.<unix seconds>.<a><f><t>`.
+/// the choice. Encoded as `v2.<id>.<version>.<unix seconds>.<a><f><t>`; the server signs that
+/// payload (`app::server::consent_service`) and treats a cookie without a valid signature as
+/// no decision, so nobody can forge a consent or borrow another visitor's consent id.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsentCookie {
     pub consent_id: String,
@@ -169,7 +196,7 @@ impl ConsentCookie {
     pub fn encode(&self) -> String {
         let bit = |b: bool| if b { '1' } else { '0' };
         format!(
-            "v1.{}.{}.{}.{}{}{}",
+            "v2.{}.{}.{}.{}{}{}",
             self.consent_id,
             self.policy_version,
             self.decided_at,
@@ -179,15 +206,11 @@ impl ConsentCookie {
         )
     }
 
-    /// `sop_consent=<value>`, as a `Cookie` header or the start of a `Set-Cookie` carries it.
-    pub fn pair(&self) -> String {
-        format!("{CONSENT_COOKIE}={}", self.encode())
-    }
-
-    /// Reads a cookie value; anything malformed counts as no decision.
+    /// Reads a cookie's payload (its signature already checked); anything malformed counts as
+    /// no decision.
     pub fn parse(value: &str) -> Option<Self> {
         let mut parts = value.split('.');
-        let (Some("v1"), Some(id), Some(version), Some(at), Some(bits), None) =
+        let (Some("v2"), Some(id), Some(version), Some(at), Some(bits), None) =
             (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return None;
@@ -226,11 +249,19 @@ mod cookie_tests {
 
     #[test]
     fn the_consent_cookie_round_trips_and_refuses_garbage() {
-        assert_eq!(cookie().encode(), "v1.abc_DEF-123.2026-11-30.1764460800.101");
+        assert_eq!(cookie().encode(), "v2.abc_DEF-123.2026-11-30.1764460800.101");
         assert_eq!(ConsentCookie::parse(&cookie().encode()), Some(cookie()));
-        for bad in ["", "v2.a.b.1.000", "v1.a.b.1.00", "v1.a.b.x.000", "v1.a b.c.1.000", "v1..b.1.000", "v1.a.b.1.000.extra", "v1.a.b.1.012"] {
+        for bad in ["", "v1.a.b.1.000", "v2.a.b.1.00", "v2.a.b.x.000", "v2.a b.c.1.000", "v2..b.1.000", "v2.a.b.1.000.extra", "v2.a.b.1.012"] {
             assert_eq!(ConsentCookie::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn the_banner_state_travels_as_a_word() {
+        for state in [BannerState::Ask, BannerState::GpcHonoured, BannerState::Hidden] {
+            assert_eq!(state.to_string().parse::<BannerState>(), Ok(state));
+        }
+        assert_eq!("maybe".parse::<BannerState>(), Err(()));
     }
 
     #[test]

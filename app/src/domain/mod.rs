@@ -14,3 +14,4 @@ pub mod product_art;
 pub mod search;
 pub mod slug;
 pub mod staff;
+pub mod tags;

@@ -75,24 +75,32 @@ pub fn CookiePreferencesPage() -> impl IntoView {
     }
 }
 
-/// The declared cookies of one category, or a line saying there are none.
+/// The declared cookies of one category (the store's own and its enabled tags'), or a line
+/// saying there are none.
 #[component]
 pub fn CookieTable(category: CookieCategory) -> impl IntoView {
-    let cookies: Vec<_> = category.cookies().collect();
+    let enabled = use_context::<crate::EnabledTags>().map_or(crate::domain::tags::TagSet::EMPTY, |tags| tags.0);
+    let cookies: Vec<_> = category.cookies(enabled).collect();
     if cookies.is_empty() {
         return view! { <p class="cookie-category__none">"We set no cookies in this category."</p> }.into_any();
     }
     view! {
         <table class="cookie-table">
             <caption class="visually-hidden">{format!("{} cookies", category.label())}</caption>
-            <thead><tr><th scope="col">"Name"</th><th scope="col">"Set by"</th><th scope="col">"Purpose"</th><th scope="col">"Lifetime"</th></tr></thead>
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th><th scope="col">"Set by"</th><th scope="col">"First or third party"</th>
+                    <th scope="col">"Purpose"</th><th scope="col">"Lifetime"</th>
+                </tr>
+            </thead>
             <tbody>
                 {cookies
                     .into_iter()
                     .map(|cookie| view! {
                         <tr data-cookie=cookie.name>
                             <td><code>{cookie.name}</code></td>
-                            <td>{cookie.third_party.unwrap_or("SOP Store (first party)")}</td>
+                            <td>{cookie.set_by()}</td>
+                            <td>{cookie.party()}</td>
                             <td>{cookie.purpose}</td>
                             <td>{cookie.lifetime.describe()}</td>
                         </tr>

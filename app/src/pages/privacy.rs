@@ -5,6 +5,7 @@
 use crate::api::site::load_operator;
 use crate::components::notice::ErrorNotice;
 use crate::domain::consent::CookieCategory;
+use crate::domain::tags::TAGS;
 use crate::pages::cookies::CookieTable;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -64,6 +65,46 @@ pub fn PrivacyPolicyPage() -> impl IntoView {
                     })
                     .collect_view()}
             </section>
+            <TagPartners/>
         </article>
+    }
+}
+
+/// The analytics and advertising tags the store runs (only the configured ones), each with its
+/// category and opt-out link (P11, P29); links to other sites say so in their text (P30).
+/// Kept to plain markup: everything here is also compiled into the browser's bundle.
+#[component]
+fn TagPartners() -> impl IntoView {
+    let enabled = use_context::<crate::EnabledTags>().map_or(crate::domain::tags::TagSet::EMPTY, |tags| tags.0);
+    let partners = TAGS
+        .iter()
+        .filter(|tag| enabled.contains(tag.tag))
+        .map(|tag| {
+            view! {
+                <li data-tag=tag.key>
+                    <strong>{tag.name}</strong>" ("{tag.category.label()}" cookies): "
+                    <a href=tag.opt_out_url rel="external noopener noreferrer">
+                        "opt out of "{tag.provider}"'s tracking"<span class="external-link__note">" (external site)"</span>
+                    </a>
+                    "; "
+                    <a href=tag.privacy_policy_url rel="external noopener noreferrer">
+                        {tag.provider}"'s privacy policy"<span class="external-link__note">" (external site)"</span>
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    let intro = if enabled.is_empty() {
+        "We use no analytics or advertising partners at present."
+    } else {
+        "Each runs only once you allow its category and stops when you withdraw; we then delete the cookies it set on our \
+         site. Other websites' policies are their own."
+    };
+    view! {
+        <section id="partners" aria-labelledby="partners-heading">
+            <h2 id="partners-heading">"Analytics and advertising partners"</h2>
+            <p>{intro}</p>
+            <ul class="partners">{partners}</ul>
+        </section>
     }
 }

@@ -2,11 +2,11 @@
 //! the browser family, a salted hash of the truncated address, the log row, and the cookie
 //! that remembers the decision.
 
+use super::consent_cookie;
 use super::consent_log::{self, ConsentDecision};
 use super::state::AppState;
-use crate::domain::consent::{
-    ConsentChoices, ConsentCookie, ConsentEvent, ConsentSource, CONSENT_COOKIE, DECISION_LIFETIME_DAYS, POLICY_VERSION,
-};
+use crate::domain::consent::{ConsentChoices, ConsentCookie, ConsentEvent, ConsentSource, DECISION_LIFETIME_DAYS, POLICY_VERSION};
+use crate::domain::tags::TagSet;
 use axum::extract::ConnectInfo;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Duration, Utc};
@@ -22,34 +22,28 @@ use std::net::{IpAddr, SocketAddr};
 #[derive(Clone, Copy, Debug)]
 pub struct GpcHonoured;
 
+/// The tags a page rendered for this request may load. The security middleware works it out
+/// once per request from the visitor's consent; the Content-Security-Policy and the shell's
+/// tag loaders both read this one value, so the page never loads what its policy refuses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageTags(pub TagSet);
+
 /// What the banner does for this request.
-pub fn banner_for(parts: &Parts, now: DateTime<Utc>) -> crate::domain::consent::BannerState {
+pub fn banner_for(parts: &Parts, secret: &[u8], now: DateTime<Utc>) -> crate::domain::consent::BannerState {
     use crate::domain::consent::BannerState;
     if parts.extensions.get::<GpcHonoured>().is_some() {
         BannerState::GpcHonoured
-    } else if needs_decision(parts, now) {
+    } else if needs_decision(parts, secret, now) {
         BannerState::Ask
     } else {
         BannerState::Hidden
     }
 }
 
-/// The consent cookie this request carries, if it is well formed.
-pub fn consent_cookie(parts: &Parts) -> Option<ConsentCookie> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == CONSENT_COOKIE)
-        .and_then(|(_, value)| ConsentCookie::parse(value))
-}
-
-/// Whether the banner must ask this request's visitor (no decision, or one that lapsed: B06).
-pub fn needs_decision(parts: &Parts, now: DateTime<Utc>) -> bool {
-    !consent_cookie(parts).is_some_and(|cookie| cookie.is_current(POLICY_VERSION, now.timestamp()))
+/// Whether the banner must ask this request's visitor: no decision, one that lapsed (B06), or
+/// a cookie this store did not sign.
+pub fn needs_decision(parts: &Parts, secret: &[u8], now: DateTime<Utc>) -> bool {
+    consent_cookie::current_choices(parts, secret, now).is_none()
 }
 
 /// "Chrome", "Firefox", "Safari"… from the User-Agent; never the full string.
@@ -108,16 +102,6 @@ pub fn event_for(source: ConsentSource, previous: Option<ConsentChoices>, choice
     }
 }
 
-/// The `Set-Cookie` value remembering a decision for as long as it stands, refusal or not.
-pub fn set_cookie_value(cookie: &ConsentCookie, secure: bool) -> String {
-    format!(
-        "{}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}",
-        cookie.pair(),
-        DECISION_LIFETIME_DAYS * 86_400,
-        if secure { "; Secure" } else { "" }
-    )
-}
-
 /// Appends the decision to the log (committed before this returns) and gives the cookie to set.
 pub async fn record(
     state: &AppState,
@@ -127,7 +111,9 @@ pub async fn record(
     shown_text: &str,
     now: DateTime<Utc>,
 ) -> Result<(ConsentCookie, consent_log::ChainLink), DbErr> {
-    let previous = consent_cookie(parts);
+    // Only a signed cookie carries its consent id over, so nobody can write into another
+    // visitor's history.
+    let previous = consent_cookie::from_request(parts, &state.secret_key);
     let consent_id = previous.as_ref().map(|c| c.consent_id.clone()).unwrap_or_else(new_consent_id);
     let client_ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
     let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
@@ -184,14 +170,5 @@ mod tests {
         assert_eq!(event_for(ConsentSource::Preferences, Some(analytics), ConsentChoices::REJECT_ALL), ConsentEvent::Withdraw);
         assert_eq!(event_for(banner, Some(ConsentChoices::REJECT_ALL), ConsentChoices::REJECT_ALL), ConsentEvent::Deny);
         assert_eq!(event_for(ConsentSource::Gpc, None, ConsentChoices::REJECT_ALL), ConsentEvent::Gpc);
-    }
-
-    #[test]
-    fn the_cookie_is_strict_and_remembers_refusals_as_long_as_acceptances() {
-        let cookie = |choices| ConsentCookie { consent_id: "id".into(), policy_version: "v".into(), decided_at: 1, choices };
-        let refused = set_cookie_value(&cookie(ConsentChoices::REJECT_ALL), false);
-        let accepted = set_cookie_value(&cookie(ConsentChoices::ACCEPT_ALL), true);
-        assert_eq!(refused, "sop_consent=v1.id.v.1.000; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax");
-        assert_eq!(accepted, "sop_consent=v1.id.v.1.111; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax; Secure");
     }
 }

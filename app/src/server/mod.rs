@@ -5,6 +5,7 @@ pub mod build_assets;
 pub mod catalog_cache;
 pub mod catalog_service;
 pub mod consent_audit;
+pub mod consent_cookie;
 pub mod consent_log;
 pub mod consent_service;
 pub mod demo_data;

@@ -2,7 +2,7 @@
 
 use super::accounts::{sessions::SessionPolicy, throttle::SignInThrottle};
 use super::{build_assets::BuildAssets, catalog_cache::CatalogCache, form_flash::FormFlash, mail::Mailer};
-use crate::domain::operator::Operator;
+use crate::domain::{operator::Operator, tags::ConfiguredTags};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
@@ -45,6 +45,8 @@ pub struct StoreState {
     pub form_flash: FormFlash,
     /// Queues e-mail in the outbox and wakes the delivery worker (held when SMTP is unset).
     pub mailer: Mailer,
+    /// The optional tags with a configured id; each still needs the visitor's consent.
+    pub tags: ConfiguredTags,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -130,8 +130,14 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: TestDb,
     pub site_root: PathBuf,
+    /// The store's secret key, to sign consent cookies as the store would.
+    pub secret: Vec<u8>,
     _dir: tempfile::TempDir,
 }
+
+/// Fake tag ids in the configured form, for tests that run with every optional tag on.
+pub const ALL_TAG_IDS: [(&str, &str); 3] =
+    [("GOOGLE_ANALYTICS_ID", "G-TEST12345"), ("FACEBOOK_PIXEL_ID", "1234567890"), ("LINKEDIN_PARTNER_ID", "123456")];
 
 pub fn base_vars(db_url: &str, dir: &tempfile::TempDir) -> HashMap<String, String> {
     let site_root = dir.path().join("site");
@@ -170,13 +176,16 @@ pub async fn spawn_app_with(backend: Backend, overrides: &[(&str, &str)]) -> Opt
     let site_root = PathBuf::from(&vars["LEPTOS_SITE_ROOT"]);
     write_site_files(&site_root);
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test configuration is valid");
+    let secret_source = config.secret_key.clone();
     let (address, state, _server) = start_server_with_state(config, std::future::pending()).await;
+    // The store created its key file on start; read the same key.
+    let secret = sop_server::config::load_or_create_secret(&secret_source).expect("the store's key").as_bytes().to_vec();
     let address = format!("http://{address}");
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("http client");
-    Some(TestApp { address, state, client, db, site_root, _dir: dir })
+    Some(TestApp { address, state, client, db, site_root, secret, _dir: dir })
 }
 
 /// A stand-in for cargo-leptos' output: a JS file with a precompressed twin, and a public file.
@@ -202,6 +211,19 @@ impl TestApp {
         let response = self.client.get(self.url(path)).header("cookie", cookie).header("accept", "text/html").send().await.expect("request reaches the store");
         let status = response.status().as_u16();
         (status, response.text().await.expect("body"))
+    }
+
+    /// `sop_consent=…` for `cookie`, signed with this store's key.
+    pub fn consent_pair(&self, cookie: &app::domain::consent::ConsentCookie) -> String {
+        app::server::consent_cookie::pair(cookie, &self.secret)
+    }
+
+    /// The choices in a `sop_consent=…` pair as bits (`"101"`: analytics and targeting), after
+    /// checking the store signed it.
+    pub fn bits(&self, pair: &str) -> String {
+        let value = pair.strip_prefix("sop_consent=").expect("a consent cookie");
+        let choices = app::server::consent_cookie::verify(value, &self.secret).expect("signed by the store").choices;
+        [choices.analytics, choices.functionality, choices.targeting].map(|on| if on { '1' } else { '0' }).into_iter().collect()
     }
 
     /// GETs a page and returns its status and body.
