@@ -13,7 +13,6 @@ use std::{
     net::TcpListener as StdListener,
     path::PathBuf,
     process::{Child, Command, Stdio},
-    sync::{Arc, Mutex, OnceLock},
     time::{Duration, Instant},
 };
 use support::{base_vars, spawn_app, spawn_app_with, start_server_with_state, Backend, TestApp, TestDb};
