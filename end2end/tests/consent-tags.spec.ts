@@ -99,6 +99,29 @@ test('B04 after withdrawal on the preferences page the tags stop loading and the
   expect(await cookieNames(page)).toEqual(['sop_consent']);
 });
 
+test.describe('the Content-Security-Policy', () => {
+  test.use({ expectedConsoleErrors: [/^Loading the script 'https:\/\/connect\.facebook\.net\/.* violates the following Content Security Policy directive/] });
+
+  // B01, P29, belt and braces: even a script that tries to load a tag the visitor has not
+  // allowed is refused by the browser, because this response's policy does not list its host.
+  test('B01 P29 the browser refuses a targeting tag when only analytics is allowed', async ({ page, tagRequests }) => {
+    await page.goto('/cookies');
+    await waitForHydration(page);
+    await page.getByLabel('Allow analytical / performance cookies').check();
+    await page.getByRole('button', { name: 'Save my choices' }).click();
+    await expect(page.locator('meta[name=sop-tags]')).toHaveAttribute('content', 'google-analytics');
+    await waitForHydration(page);
+    const refused = page.waitForEvent('console', (msg) => msg.text().includes('violates the following Content Security Policy'));
+    await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.src = 'https://connect.facebook.net/en_US/fbevents.js';
+      document.head.append(script);
+    });
+    await refused;
+    expect(tagRequests.filter((r) => r.tag !== 'google-analytics')).toEqual([]);
+  });
+});
+
 // A choice that changes no tag closes the banner in place, without a reload.
 test('a choice that starts no tag closes the banner in place', async ({ page, tagRequests }) => {
   await page.goto('/');
@@ -126,8 +149,9 @@ test('the first Tab lands in the cookie banner, before the skip link', async ({ 
 });
 
 test.describe('with the wasm blocked', () => {
-  // The hydration module fails to fetch the wasm: the browser reports it, and nothing else may fail.
-  test.use({ expectedConsoleErrors: [/^Failed to load resource: net::ERR_FAILED$/, /^pageerror: Failed to fetch$/] });
+  // The hydration module fails to fetch the wasm: the browser reports it, and nothing else may
+  // fail. (One pattern: test.use reads a two-element array as a value and its options.)
+  test.use({ expectedConsoleErrors: [/^(Failed to load resource: net::ERR_FAILED|pageerror: Failed to fetch)$/] });
 
   test.beforeEach(async ({ page }) => {
     await page.route('**/*.wasm', (route) => route.abort());
