@@ -60,11 +60,40 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, Data
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
+                // No commit runs a checkpoint (and its fsync) itself: the running store
+                // checkpoints in the background (`checkpoint_periodically`), keeping that
+                // stall out of the requests that record consent decisions (bench/RESULTS.md).
+                .pragma("wal_autocheckpoint", "0")
+                // After a checkpoint restarts the log, its file is cut back to this size.
+                .pragma("journal_size_limit", "67108864")
         });
     }
     Database::connect(options)
         .await
         .map_err(|source| DatabaseError::Connect { url: redacted(&config.url), source })
+}
+
+/// How often the running store moves the SQLite write-ahead log into the database file.
+pub const CHECKPOINT_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Checkpoints an SQLite database's write-ahead log every `CHECKPOINT_INTERVAL`, off the
+/// request path. A PASSIVE pass first copies the bulk of the log without blocking anyone;
+/// the RESTART pass then copies the few frames written meanwhile, holding writers back only
+/// for that and one fsync, and lets the next write start the log from the beginning, so it
+/// cannot grow without bound under steady writes (PASSIVE alone never lets it restart then).
+/// Short-lived commands need none of this: SQLite checkpoints when the last connection closes.
+pub async fn checkpoint_periodically(db: DatabaseConnection) {
+    use sea_orm::ConnectionTrait;
+    let mut ticks = tokio::time::interval(CHECKPOINT_INTERVAL);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let passive = db.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await;
+        let restart = app::server::consent_log::between_appends(db.execute_unprepared("PRAGMA wal_checkpoint(RESTART)")).await;
+        if let Err(error) = passive.and(restart) {
+            tracing::warn!(%error, "SQLite checkpoint failed; the next one will retry");
+        }
+    }
 }
 
 /// Applies every migration not yet applied; each runs in its own transaction where the
@@ -82,6 +111,30 @@ mod tests {
         assert_eq!(redacted("postgres://shop:s3cret@db:5432/store"), "postgres://shop:***@db:5432/store");
         assert_eq!(redacted("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
         assert_eq!(redacted("sqlite://data/sop-store.db"), "sqlite://data/sop-store.db");
+    }
+
+    // Commits never checkpoint (the running store does it in the background), and the log
+    // file is cut back after each restart.
+    #[tokio::test]
+    async fn sqlite_commits_leave_checkpoints_to_the_background() {
+        use sea_orm::{ConnectionTrait, Statement};
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/x.db", dir.path().display());
+        let db = connect(&DatabaseConfig { url, kind: DatabaseKind::Sqlite, max_connections: 2 }).await.unwrap();
+        let pragma = |name: &'static str| {
+            let db = db.clone();
+            async move {
+                let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), format!("PRAGMA {name}"))).await.unwrap().unwrap();
+                row.try_get_by_index::<i64>(0).map(|n| n.to_string()).or_else(|_| row.try_get_by_index::<String>(0)).unwrap()
+            }
+        };
+        assert_eq!(pragma("journal_mode").await, "wal");
+        assert_eq!(pragma("wal_autocheckpoint").await, "0");
+        assert_eq!(pragma("journal_size_limit").await, "67108864");
+        let checkpoints = tokio::spawn(checkpoint_periodically(db.clone()));
+        tokio::time::sleep(CHECKPOINT_INTERVAL * 2).await;
+        assert!(!checkpoints.is_finished(), "keeps running until the store stops");
+        checkpoints.abort();
     }
 
     #[test]

@@ -125,7 +125,12 @@ impl Application {
         });
         // The client address feeds only the consent log's salted, truncated IP hash.
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let checkpoints = (self.state.db.get_database_backend() == sea_orm::DbBackend::Sqlite)
+            .then(|| tokio::spawn(database::checkpoint_periodically(self.state.db.clone())));
         let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+        if let Some(checkpoints) = checkpoints {
+            checkpoints.abort();
+        }
         if let Some(worker) = worker {
             if tokio::time::timeout(MAIL_SHUTDOWN_GRACE, worker).await.is_err() {
                 tracing::warn!("mail delivery did not stop in time; unsent mail stays in the outbox");

@@ -22,6 +22,14 @@ const APPEND_ATTEMPTS: usize = 10;
 /// unique `prev_hash` column still stops writers in other processes from forking it.
 static APPEND_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// Runs `work` while no append is under way. An SQLite checkpoint that must hold the write
+/// lock (RESTART) runs here, so an append waits for it on this lock, for exactly as long as it
+/// takes, instead of in SQLite's busy handler, which sleeps 1, 2, 5, 10… ms between tries.
+pub async fn between_appends<T>(work: impl std::future::Future<Output = T>) -> T {
+    let _serialized = APPEND_LOCK.lock().await;
+    work.await
+}
+
 /// One decision, as recorded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConsentDecision {
