@@ -52,21 +52,10 @@ pub fn set_cookie_value(cookie: &ConsentCookie, secret: &[u8], secure: bool) -> 
     )
 }
 
-/// Every `name=value` pair in the request's `Cookie` headers.
-fn request_cookies(parts: &Parts) -> impl Iterator<Item = (&str, &str)> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-}
-
 /// The consent cookie this request carries, if it is well formed and signed by this store.
 /// (Should a browser send several, the newest signed decision counts.)
 pub fn from_request(parts: &Parts, secret: &[u8]) -> Option<ConsentCookie> {
-    request_cookies(parts)
+    crate::server::request::cookies(parts)
         .filter(|(name, _)| *name == CONSENT_COOKIE)
         .filter_map(|(_, value)| verify(value, secret))
         .max_by_key(|cookie| cookie.decided_at)
@@ -86,7 +75,7 @@ pub fn expire_withheld_tag_cookies(parts: &Parts, allowed: TagSet) -> Vec<String
     let withheld = DECLARED_COOKIES
         .iter()
         .filter(|c| c.tag.is_some_and(|tag| !allowed.contains(tag)) && c.third_party.is_none());
-    let mut carried: Vec<&str> = request_cookies(parts).map(|(name, _)| name).filter(|name| withheld.clone().any(|c| c.matches(name))).collect();
+    let mut carried: Vec<&str> = crate::server::request::cookies(parts).map(|(name, _)| name).filter(|name| withheld.clone().any(|c| c.matches(name))).collect();
     carried.sort_unstable();
     carried.dedup();
     carried

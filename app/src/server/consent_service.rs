@@ -7,7 +7,6 @@ use super::consent_log::{self, ConsentDecision};
 use super::state::AppState;
 use crate::domain::consent::{ConsentChoices, ConsentCookie, ConsentEvent, ConsentSource, DECISION_LIFETIME_DAYS, POLICY_VERSION};
 use crate::domain::tags::TagSet;
-use axum::extract::ConnectInfo;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
@@ -15,7 +14,7 @@ use http::{header, request::Parts};
 use rand::RngCore;
 use sea_orm::DbErr;
 use sha2::{Digest, Sha256};
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
 /// Marks a request whose Global Privacy Control signal was just recorded as a refusal, so the
 /// page can say so instead of asking (B05).
@@ -115,7 +114,7 @@ pub async fn record(
     // visitor's history.
     let previous = consent_cookie::from_request(parts, &state.secret_key);
     let consent_id = previous.as_ref().map(|c| c.consent_id.clone()).unwrap_or_else(new_consent_id);
-    let client_ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    let client_ip = super::request::client_ip(parts);
     let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
     let row = consent_log::append(
         &state.db,

@@ -5,8 +5,8 @@ use axum::extract::ConnectInfo;
 use http::{header, request::Parts};
 use std::net::{IpAddr, SocketAddr};
 
-/// The value of the named cookie, if the request carries it.
-pub fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+/// Every `name=value` pair in the request's `Cookie` headers.
+pub fn cookies(parts: &Parts) -> impl Iterator<Item = (&str, &str)> {
     parts
         .headers
         .get_all(header::COOKIE)
@@ -14,8 +14,11 @@ pub fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
+}
+
+/// The value of the named cookie, if the request carries it.
+pub fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    cookies(parts).find(|(key, _)| *key == name).map(|(_, value)| value)
 }
 
 /// The peer's address (the store is meant to be reached directly or through a proxy that
