@@ -24,9 +24,11 @@ use pages::account::public::{
 };
 use pages::account::signed_in::{AccountPage, AddressPage, ChangeEmailPage, ChangePasswordPage};
 use pages::admin::{AdminHomePage, AuditPage, ConsentLogPage, OutboxMessagePage, OutboxPage};
+use pages::admin_orders::{AdminOrderPage, AdminOrdersPage};
+use pages::orders::{MyOrdersPage, OrderPage};
 use pages::{
-    category::CategoryPage, cookies::CookiePreferencesPage, home::HomePage, not_found::NotFound, placeholders::BasketPage,
-    privacy::PrivacyPolicyPage, product::ProductPage, search::SearchPage,
+    basket::BasketPage, category::CategoryPage, checkout::CheckoutPage, cookies::CookiePreferencesPage, home::HomePage,
+    not_found::NotFound, privacy::PrivacyPolicyPage, product::ProductPage, search::SearchPage,
 };
 
 /// The HTML document around every page, rendered on the server only.
@@ -82,6 +84,20 @@ pub fn App() -> impl IntoView {
         }
     });
     provide_context(EnabledTags(enabled_tags.into_inner()));
+    // The header's basket count, worked out by the server for this page (0 without a session).
+    let basket_count = SharedValue::new_str(|| {
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<server::shop::basket::BasketCount>().map(|count| count.0))
+                .unwrap_or(0)
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            0u32
+        }
+    })
+    .into_inner();
     // Effects run only in the browser, after hydration: browser tests wait for this mark.
     #[cfg(feature = "hydrate")]
     Effect::new(|_| {
@@ -98,7 +114,7 @@ pub fn App() -> impl IntoView {
             // nothing moves focus on its own.
             <ConsentBanner/>
             <a class="skip-link" href="#main">"Skip to main content"</a>
-            <SiteHeader/>
+            <SiteHeader basket_count/>
             <main id="main" class="page" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage/>
@@ -107,7 +123,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/privacy") view=PrivacyPolicyPage/>
                     <Route path=path!("/cookies") view=CookiePreferencesPage/>
-                    <Route path=path!("/basket") view=BasketPage/>
+                    <Route path=path!("/basket") view=BasketPage ssr=SsrMode::Async/>
+                    <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async/>
+                    <Route path=path!("/orders/:number") view=OrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/orders") view=MyOrdersPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/register") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/register/check-email") view=CheckEmailPage/>
@@ -124,6 +143,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/outbox") view=OutboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/outbox/:id") view=OutboxMessagePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orders") view=AdminOrdersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orders/:number") view=AdminOrderPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/consent-log") view=ConsentLogPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

@@ -6,6 +6,7 @@ mod m20261130_000001_create_catalog;
 mod m20261130_000002_create_consent_log;
 mod m20261130_000003_create_accounts;
 mod m20261130_000004_create_mail_outbox;
+mod m20261130_000005_create_orders;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000002_create_consent_log::Migration),
             Box::new(m20261130_000003_create_accounts::Migration),
             Box::new(m20261130_000004_create_mail_outbox::Migration),
+            Box::new(m20261130_000005_create_orders::Migration),
         ]
     }
 }

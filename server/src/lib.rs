@@ -1,6 +1,7 @@
 //! The sop-store server: configuration, database, HTTP wiring and the admin subcommands.
 
 pub mod assets;
+pub mod basket_header;
 pub mod config;
 pub mod consent_export;
 pub mod database;

@@ -2,7 +2,7 @@
 
 use crate::{
     consent_export,
-    assets, config::{self, Config, ConfigError}, database::{self, DatabaseError}, gpc, media, receipts, security,
+    assets, basket_header, config::{self, Config, ConfigError}, database::{self, DatabaseError}, gpc, media, receipts, security,
 };
 use app::server::accounts::sessions::SessionPolicy;
 use app::server::{
@@ -92,6 +92,7 @@ impl Application {
             form_flash: Default::default(),
             mailer,
             tags: config.tags.clone(),
+            payments: Arc::new(app::server::shop::payments::TestGateway::default()),
         });
         Ok(Self { listener, router: build_router(state.clone()), state })
     }
@@ -177,6 +178,7 @@ pub fn build_router(state: AppState) -> Router {
         not_found,
     );
     router
+        .layer(middleware::from_fn_with_state(state.clone(), basket_header::count_for_pages))
         .layer(middleware::from_fn_with_state(state.clone(), gpc::honour_gpc))
         .with_state(state.clone())
         // A request that cannot be answered in time gets a 503 instead of holding its

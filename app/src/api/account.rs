@@ -43,43 +43,10 @@ mod ssr {
     }
 }
 
-/// Hands a form's outcome back in the way the form was sent: as JSON to the hydrated page, or
-/// to a plain form post as a redirect, with the outcome kept under an id for the next page.
+/// Accounts answer forms through the shared plumbing (see `api::answer_form`).
 #[cfg(feature = "ssr")]
 pub fn answer_form(form: &str, outcome: Result<FormReply, AccountError>) -> Result<FormReply, AccountError> {
-    use crate::server::{form_flash::with_flash, request};
-    let parts = ssr::parts();
-    let state = ssr::app_state();
-    let status = outcome.as_ref().err().map(AccountError::status);
-    // A confirmation shown on the page a success leads to travels there under an id.
-    let outcome = outcome.map(|mut reply| {
-        if let (Some(target), Some(_), true) = (reply.redirect.clone(), &reply.notice, reply.is_ok()) {
-            let (path, fragment) = target.split_once('#').map(|(p, f)| (p.to_owned(), format!("#{f}"))).unwrap_or((target, String::new()));
-            let id = state.form_flash.put(reply.clone());
-            reply.redirect = Some(format!("{}{fragment}", with_flash(&path, &id)));
-        }
-        reply
-    });
-    if !request::is_plain_form_post(&parts) {
-        if let Some(status) = status {
-            crate::api::set_response_status(status);
-        }
-        return outcome;
-    }
-    let back = request::referring_path(&parts).unwrap_or_else(|| "/account".to_owned());
-    let reply = match outcome {
-        Err(AccountError::NotSignedIn) => {
-            leptos_axum::redirect("/account/sign-in");
-            return Err(AccountError::NotSignedIn);
-        }
-        Err(error) => FormReply::rejected(form, vec![crate::domain::forms::FieldError::new("form", error.to_string())], vec![]),
-        Ok(reply) => reply,
-    };
-    match &reply.redirect {
-        Some(target) if reply.is_ok() => leptos_axum::redirect(target),
-        _ => leptos_axum::redirect(&with_flash(&back, &state.form_flash.put(reply.clone()))),
-    }
-    Ok(reply)
+    crate::api::answer_form(form, outcome)
 }
 
 /// The outcome of a plain form post, shown on the page it returned to.
@@ -150,21 +117,7 @@ pub async fn reset_password(token: String, password: String) -> Result<FormReply
 #[server(endpoint = "account/overview")]
 pub async fn load_account_overview(form: Option<String>) -> Result<AccountOverview, AccountError> {
     let state = ssr::app_state();
-    let signed_in = ssr::require_signed_in(&state, &ssr::parts()).await;
-    let signed_in = match signed_in {
-        Ok(signed_in) => signed_in,
-        Err(error) => {
-            // Rendering a page, the answer is a redirect to sign in, coming back here after.
-            let parts = ssr::parts();
-            if parts.uri.path().starts_with("/api/") {
-                crate::api::set_response_status(error.status());
-            } else if error == AccountError::NotSignedIn {
-                let next: String = form_urlencoded::byte_serialize(parts.uri.path().as_bytes()).collect();
-                leptos_axum::redirect(&format!("/account/sign-in?next={next}"));
-            }
-            return Err(error);
-        }
-    };
+    let signed_in = ssr::require_signed_in(&state, &ssr::parts()).await.map_err(crate::api::refuse_page_or_call)?;
     let addresses = ssr::accounts::addresses::list(&state.db, signed_in.account.id).await?;
     let is_staff = signed_in.role().is_staff();
     let account = signed_in.account;

@@ -39,6 +39,16 @@ impl AccountError {
     }
 }
 
+impl super::FormFailure for AccountError {
+    fn status(&self) -> u16 {
+        AccountError::status(self)
+    }
+
+    fn needs_sign_in(&self) -> bool {
+        *self == Self::NotSignedIn
+    }
+}
+
 impl FromServerFnError for AccountError {
     type Encoder = JsonEncoding;
 

@@ -28,18 +28,8 @@ mod ssr {
     pub async fn staff() -> Result<(AppState, SignedIn), AccountError> {
         let state = app_state();
         let parts = leptos::prelude::expect_context::<http::request::Parts>();
-        match require_staff(&state, &parts).await {
-            Ok(signed_in) => Ok((state, signed_in)),
-            Err(error) => {
-                if error == AccountError::NotSignedIn && !parts.uri.path().starts_with("/api/") {
-                    let next: String = form_urlencoded::byte_serialize(parts.uri.path().as_bytes()).collect();
-                    leptos_axum::redirect(&format!("/account/sign-in?next={next}"));
-                } else {
-                    crate::api::set_response_status(error.status());
-                }
-                Err(error)
-            }
-        }
+        let signed_in = require_staff(&state, &parts).await.map_err(crate::api::refuse_page_or_call)?;
+        Ok((state, signed_in))
     }
 
     pub async fn audit(state: &AppState, who: &SignedIn, action: &str, target: &str) -> Result<(), AccountError> {

@@ -147,6 +147,7 @@ pub fn CsrfField(token: String) -> impl IntoView {
 #[cfg(feature = "hydrate")]
 mod browser {
     use crate::api::account_error::AccountError;
+    use crate::api::shop_error::ShopError;
     use crate::domain::forms::{FieldError, FormReply};
     use leptos::prelude::*;
     use wasm_bindgen::{JsCast, JsValue};
@@ -172,17 +173,22 @@ mod browser {
         if response.ok() {
             serde_json::from_str::<FormReply>(&text).map_err(|_| "The store sent an answer we could not read. Please reload the page.".to_owned())
         } else {
-            Err(serde_json::from_str::<AccountError>(&text).map(|e| e.to_string()).unwrap_or_else(|_| "Something went wrong on our side. Please try again.".to_owned()))
+            // Each capability answers with its own error type; its message is what to show.
+            let message = serde_json::from_str::<AccountError>(&text)
+                .map(|e| e.to_string())
+                .or_else(|_| serde_json::from_str::<ShopError>(&text).map(|e| e.to_string()))
+                .unwrap_or_else(|_| "Something went wrong on our side. Please try again.".to_owned());
+            Err(message)
         }
     }
 
     pub fn show(name: &'static str, answer: Result<FormReply, String>, reply: RwSignal<Option<FormReply>>) {
         let answer = answer.unwrap_or_else(|message| FormReply::rejected(name, vec![FieldError::new("form", message)], vec![]));
-        if answer.is_ok() {
-            if let Some(target) = &answer.redirect {
-                let _ = window().location().assign(target);
-                return;
-            }
+        // A reply that names a page goes there: after a success, or when the page must be
+        // reloaded to show the error (the server put the outcome in the address).
+        if let Some(target) = &answer.redirect {
+            let _ = window().location().assign(target);
+            return;
         }
         let has_errors = !answer.errors.is_empty();
         reply.set(Some(answer));

@@ -4,7 +4,7 @@ use crate::domain::operator::Operator;
 use leptos::prelude::*;
 
 #[component]
-pub fn SiteHeader() -> impl IntoView {
+pub fn SiteHeader(basket_count: u32) -> impl IntoView {
     view! {
         <header class="site-header">
             <div class="site-header__inner">
@@ -19,7 +19,7 @@ pub fn SiteHeader() -> impl IntoView {
                 </form>
                 <nav class="site-header__nav" aria-label="Your account">
                     <a href="/account">"Account"</a>
-                    <a href="/basket">"Basket"</a>
+                    <a href="/basket" data-basket-count=basket_count>{format!("Basket ({basket_count})")}</a>
                 </nav>
             </div>
         </header>

@@ -14,16 +14,20 @@ pub enum MailKind {
     PasswordChangedNotice,
     /// To an address that already has an account, when someone registers with it again.
     AlreadyRegistered,
+    OrderConfirmation,
+    OrderDispatched,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 6] = [
+    pub const ALL: [MailKind; 8] = [
         Self::EmailVerification,
         Self::PasswordReset,
         Self::EmailChangeConfirmation,
         Self::EmailChangedNotice,
         Self::PasswordChangedNotice,
         Self::AlreadyRegistered,
+        Self::OrderConfirmation,
+        Self::OrderDispatched,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -34,6 +38,8 @@ impl MailKind {
             Self::EmailChangedNotice => "email_changed_notice",
             Self::PasswordChangedNotice => "password_changed_notice",
             Self::AlreadyRegistered => "already_registered",
+            Self::OrderConfirmation => "order_confirmation",
+            Self::OrderDispatched => "order_dispatched",
         }
     }
 
@@ -50,6 +56,8 @@ impl MailKind {
             Self::EmailChangedNotice => "E-mail address changed notice",
             Self::PasswordChangedNotice => "Password changed notice",
             Self::AlreadyRegistered => "Registration attempt for an existing account",
+            Self::OrderConfirmation => "Order confirmation",
+            Self::OrderDispatched => "Order dispatched",
         }
     }
 }

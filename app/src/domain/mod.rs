@@ -2,13 +2,16 @@
 
 pub mod account;
 pub mod address;
+pub mod basket;
 pub mod catalog;
+pub mod checkout;
 pub mod consent;
 pub mod cookies;
 pub mod forms;
 pub mod mail;
 pub mod money;
 pub mod operator;
+pub mod orders;
 pub mod paging;
 pub mod product_art;
 pub mod search;

@@ -2,11 +2,14 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_orders;
+pub mod basket;
 pub mod category;
+pub mod checkout;
 pub mod cookies;
 pub mod home;
 pub mod not_found;
-pub mod placeholders;
+pub mod orders;
 pub mod privacy;
 pub mod product;
 pub mod search;

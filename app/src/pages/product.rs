@@ -1,7 +1,9 @@
 //! One product: picture, price, stock and description.
 
 use crate::api::catalog::{load_product, CatalogError};
+use crate::components::forms::{EnhancedForm, TextField};
 use crate::components::notice::ErrorNotice;
+use crate::pages::account::use_query_value;
 use crate::domain::catalog::ProductDetail;
 use crate::pages::not_found::NotFoundContent;
 use leptos::prelude::*;
@@ -27,6 +29,38 @@ pub fn ProductPage() -> impl IntoView {
     }
 }
 
+/// Adds the product to the basket: a plain form, so it works without JavaScript; the answer
+/// comes back to this page with the header's count brought up to date.
+#[component]
+fn AddToBasket(slug: String) -> impl IntoView {
+    let form = use_query_value("form");
+    let outcome = Resource::new(move || form.get(), |id| async move {
+        match id {
+            Some(id) => crate::api::account::form_outcome(id).await.ok().flatten(),
+            None => None,
+        }
+    });
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let slug = slug.clone();
+                Suspend::new(async move {
+                    let outcome = outcome.await;
+                    view! {
+                        <EnhancedForm name="add-to-basket" action="/api/basket/add" outcome class="add-to-basket">
+                            <input type="hidden" name="product" value=slug/>
+                            <div class="add-to-basket__row">
+                                <TextField name="quantity" label="Quantity" input_type="number" value="1"/>
+                                <button type="submit" class="button">"Add to basket"</button>
+                            </div>
+                        </EnhancedForm>
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
 #[component]
 fn ProductView(product: ProductDetail) -> impl IntoView {
     let ProductDetail { summary, description } = product;
@@ -48,7 +82,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                 <p class="product__price">{summary.price.to_string()}<span class="product__vat">" including VAT"</span></p>
                 <p class="stock" class:stock--out=!available>{summary.stock.label()}</p>
                 <p class="product__description">{description}</p>
-                <p class="product__note">"Online ordering opens soon."</p>
+                {if available { view! { <AddToBasket slug=summary.slug.clone()/> }.into_any() } else { ().into_any() }}
             </div>
         </article>
     }

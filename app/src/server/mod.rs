@@ -13,4 +13,5 @@ pub mod entities;
 pub mod form_flash;
 pub mod mail;
 pub mod request;
+pub mod shop;
 pub mod state;

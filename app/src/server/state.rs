@@ -1,6 +1,7 @@
 //! What the server hands to every server function and page render.
 
 use super::accounts::{sessions::SessionPolicy, throttle::SignInThrottle};
+use super::shop::payments::PaymentProvider;
 use super::{build_assets::BuildAssets, catalog_cache::CatalogCache, form_flash::FormFlash, mail::Mailer};
 use crate::domain::{operator::Operator, tags::ConfiguredTags};
 use axum::extract::FromRef;
@@ -47,6 +48,8 @@ pub struct StoreState {
     pub mailer: Mailer,
     /// The optional tags with a configured id; each still needs the visitor's consent.
     pub tags: ConfiguredTags,
+    /// Takes card payments at checkout (the built-in test gateway unless configured otherwise).
+    pub payments: Arc<dyn PaymentProvider>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -70,6 +70,7 @@ fn Overview(overview: AccountOverview) -> impl IntoView {
             <AddressList addresses csrf_token=addresses_token/>
             <p><a class="button button--secondary" href="/account/addresses/new">"Add an address"</a></p>
         </section>
+        <p><a href="/account/orders">"Your orders"</a></p>
         {is_staff.then(|| view! { <p><a href="/admin">"Open the staff area"</a></p> })}
         <form method="post" action="/api/account/sign-out" class="sign-out">
             <CsrfField token=csrf_token/>

@@ -76,7 +76,10 @@ pub async fn sign_in(state: &AppState, parts: &Parts, email: &str, password: &st
     // A fresh session id on every sign-in (no session fixation): the old one ends here.
     let txn = state.db.begin().await?;
     if let Some(token) = sessions::token_from(parts) {
-        sessions::end(&txn, &sessions::session_id(&token)).await?;
+        let guest_session = sessions::session_id(&token);
+        // The basket filled before signing in joins the account's (quantities add up).
+        crate::server::shop::basket::merge_into_account(&txn, &guest_session, account.id, now).await?;
+        sessions::end(&txn, &guest_session).await?;
     }
     let (token, _session) = sessions::start(&txn, Some(account.id), state.sessions, now).await?;
     txn.commit().await?;

@@ -3,8 +3,11 @@
 pub mod account;
 pub mod account_address;
 pub mod audit_log;
+pub mod basket_line;
 pub mod category;
 pub mod consent_log;
+pub mod customer_order;
 pub mod mail_outbox;
+pub mod order_line;
 pub mod product;
 pub mod session;

@@ -3,6 +3,7 @@
 //! HTML, and a link appears in both (as a button and as copyable text in the HTML).
 
 use super::message::{MailKind, OutgoingMail};
+use crate::domain::orders::OrderDetail;
 use std::time::Duration;
 
 /// Who the e-mails come from, in their wording and signature.
@@ -81,6 +82,37 @@ pub fn already_registered(to: &str, name: &str, sign_in_link: &str, reset_link: 
         .action("Choose a new password", reset_link)
         .paragraph("If it was not you, you can ignore this e-mail: nothing has changed.")
         .finish(MailKind::AlreadyRegistered, to, &format!("You already have a {STORE} account"))
+}
+
+/// Confirms a placed order: what was bought, what it cost, and a link to the order page
+/// (which carries a signed key, so a guest can open it without an account).
+pub fn order_confirmation(to: &str, name: &str, order: &OrderDetail, link: &str) -> OutgoingMail {
+    let number = &order.summary.number;
+    let mut letter = Letter::to(name).paragraph(&format!("Thank you for your order. Your order number is {number}: please quote it if you contact us."));
+    for line in &order.lines {
+        letter = letter.paragraph(&format!("{} × {}: {}", line.quantity, line.name, line.line_total));
+    }
+    letter
+        .paragraph(&format!(
+            "{}: {}. Total paid: {} (including VAT of {}), by {}.",
+            order.delivery_method.label(),
+            order.totals.delivery,
+            order.totals.total,
+            order.totals.vat,
+            order.payment
+        ))
+        .paragraph(&format!("We will deliver to: {}.", order.delivery.lines().join(", ")))
+        .action("View your order", link)
+        .paragraph("We will write again when your order is on its way.")
+        .finish(MailKind::OrderConfirmation, to, &format!("Your {STORE} order {number}"))
+}
+
+/// Tells the shopper their order has left the warehouse.
+pub fn order_dispatched(to: &str, name: &str, number: &str, method: &str, link: &str) -> OutgoingMail {
+    Letter::to(name)
+        .paragraph(&format!("Good news: your order {number} is on its way by {}.", method.to_lowercase()))
+        .action("View your order", link)
+        .finish(MailKind::OrderDispatched, to, &format!("Your {STORE} order {number} is on its way"))
 }
 
 /// "30 minutes", "1 hour", "24 hours", "7 days": how long a link stays valid, in words.
@@ -183,7 +215,48 @@ mod tests {
             email_changed_notice("old@example.com", name),
             password_changed_notice("jane@example.com", name),
             already_registered("jane@example.com", name, link, link),
+            order_confirmation("jane@example.com", name, &sample_order(name), link),
+            order_dispatched("jane@example.com", name, "SOP-ABCD-EFGH", "Standard delivery", link),
         ]
+    }
+
+    fn sample_order(name: &str) -> OrderDetail {
+        use crate::domain::address::{AddressKind, PostalAddress};
+        use crate::domain::checkout::{DeliveryMethod, OrderTotals};
+        use crate::domain::money::Money;
+        use crate::domain::orders::{OrderLineView, OrderStatus, OrderSummary};
+        let address = PostalAddress {
+            kind: AddressKind::Delivery,
+            full_name: name.to_owned(),
+            line1: "1 High Street".into(),
+            line2: None,
+            city: "Leeds".into(),
+            postcode: "LS1 1AA".into(),
+            country: "United Kingdom".into(),
+            is_default: false,
+        };
+        OrderDetail {
+            summary: OrderSummary { number: "SOP-ABCD-EFGH".into(), status: OrderStatus::Paid, placed_at: String::new(), item_count: 2, total: Money::from_pence(7295), name: name.into(), email: "jane@example.com".into() },
+            telephone: "0161 496 0000".into(),
+            lines: vec![OrderLineView { slug: "kettle".into(), name: "Copper Kettle".into(), unit_price: Money::from_pence(3450), quantity: 2, line_total: Money::from_pence(6900) }],
+            billing: address.clone(),
+            delivery: address,
+            delivery_method: DeliveryMethod::Standard,
+            totals: OrderTotals::new(Money::from_pence(6900), DeliveryMethod::Standard),
+            payment: "Visa ending 4242, expires 12/30".into(),
+            legal_basis: "contract".into(),
+            retain_until: String::new(),
+            next_statuses: vec![],
+        }
+    }
+
+    #[test]
+    fn an_order_confirmation_lists_the_order_and_never_a_card_number() {
+        let mail = order_confirmation("jane@example.com", "Jane", &sample_order("Jane"), "https://shop.example/orders/SOP-ABCD-EFGH?key=k");
+        assert_eq!(mail.subject, "Your SOP Store order SOP-ABCD-EFGH");
+        for expected in ["SOP-ABCD-EFGH", "2 × Copper Kettle: £69.00", "Total paid: £69.00 (including VAT of £11.50), by Visa ending 4242", "orders/SOP-ABCD-EFGH?key=k"] {
+            assert!(mail.text_body.contains(expected), "{expected} in {}", mail.text_body);
+        }
     }
 
     #[test]

@@ -1,0 +1,93 @@
+//! The shop capability's one error type (basket, checkout, orders, staff order handling).
+//! Expected outcomes (a field in error, a declined card, a basket that changed) are not
+//! errors: they come back as a `FormReply`.
+
+use leptos::server_fn::{codec::JsonEncoding, error::{FromServerFnError, ServerFnErrorErr}};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum ShopError {
+    /// 401
+    #[error("Sign in to see this page.")]
+    NotSignedIn,
+    /// 403: signed in, but not staff.
+    #[error("Your account cannot open this page.")]
+    Forbidden,
+    /// 403: a form that did not come from this session's pages (CSRF), or whose session ended.
+    #[error("This form has expired. Reload the page and try again.")]
+    FormExpired,
+    /// 404: missing, or someone else's; the two are never told apart.
+    #[error("We could not find that order.")]
+    OrderNotFound,
+    /// 404
+    #[error("We could not find that product. It may have been removed.")]
+    ProductNotFound,
+    /// 503: the payment service did not answer; nothing was charged and nothing was ordered.
+    #[error("We could not reach our payment service, so nothing was charged and no order was placed. Please try again in a few minutes.")]
+    PaymentUnavailable,
+    /// 503: the store could not do it just now; details are in the server log.
+    #[error("Something went wrong on our side and nothing was changed. Please try again.")]
+    Unavailable,
+    #[error("We couldn't reach the store. Check your connection and try again.")]
+    Unreachable(String),
+}
+
+impl ShopError {
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NotSignedIn => 401,
+            Self::Forbidden | Self::FormExpired => 403,
+            Self::OrderNotFound | Self::ProductNotFound => 404,
+            Self::PaymentUnavailable | Self::Unavailable | Self::Unreachable(_) => 503,
+        }
+    }
+}
+
+impl super::FormFailure for ShopError {
+    fn status(&self) -> u16 {
+        ShopError::status(self)
+    }
+
+    fn needs_sign_in(&self) -> bool {
+        *self == Self::NotSignedIn
+    }
+}
+
+impl FromServerFnError for ShopError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::Unreachable(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for ShopError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        tracing::error!(%error, "shop: database error");
+        Self::Unavailable
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::server::mail::MailError> for ShopError {
+    fn from(error: crate::server::mail::MailError) -> Self {
+        tracing::error!(%error, "shop: queueing an e-mail failed");
+        Self::Unavailable
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::api::account_error::AccountError> for ShopError {
+    fn from(error: crate::api::account_error::AccountError) -> Self {
+        use crate::api::account_error::AccountError as A;
+        match error {
+            A::NotSignedIn => Self::NotSignedIn,
+            A::Forbidden => Self::Forbidden,
+            A::FormExpired => Self::FormExpired,
+            A::NotFound => Self::OrderNotFound,
+            A::LinkInvalid | A::Unavailable => Self::Unavailable,
+            A::Unreachable(message) => Self::Unreachable(message),
+        }
+    }
+}
