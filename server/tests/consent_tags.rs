@@ -183,7 +183,50 @@ async fn p24_without_ids_no_tag_is_listed_or_loaded(backend: Backend) {
     assert_no_tags(&get(&app, "/", Some(&consent_pair(&set_cookies))).await, "accepted, nothing configured");
 }
 
+// P30: every link to another website, on every page that has one, says so.
+async fn p30_every_link_to_another_site_is_marked_external(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, &ALL_TAG_IDS).await else { return };
+    let mut external_links = 0;
+    for path in ["/", "/privacy", "/cookies", "/product/oak-chopping-board"] {
+        let (status, page) = app.page(path).await;
+        assert_eq!(status, 200, "{path}");
+        let page = page.replace("<!-- -->", "").replace("<!>", "");
+        for anchor in page.split("<a ").skip(1) {
+            let href = anchor.split("href=\"").nth(1).and_then(|h| h.split('"').next()).unwrap_or_default();
+            if href.starts_with("http") {
+                external_links += 1;
+                let text = &anchor[..anchor.find("</a>").expect("a closed anchor")];
+                assert!(text.contains("(external site)"), "{path}: the link to {href} is not marked: {text}");
+            }
+        }
+    }
+    assert!(external_links >= 4, "the operator's website and the tags' links were checked ({external_links})");
+}
+
+// B02, B03: the banner names the configured partners, and a banner decision's log row holds
+// the hash of exactly those words.
+async fn b03_the_banner_names_its_partners_and_the_log_hashes_those_words(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, &ALL_TAG_IDS).await else { return };
+    let (_, page) = app.page("/").await;
+    let page = page.replace("<!-- -->", "").replace("<!>", "");
+    let explanation = app::domain::consent::banner_explanation(app.state.tags.enabled());
+    assert!(explanation.contains("(Facebook Pixel and LinkedIn Insight Tag)"), "{explanation}");
+    assert!(page.contains(&explanation.replace('&', "&amp;")), "the banner shows the partners");
+    support::accounts::consent_decision(&app, "reject").await;
+    use sea_orm::{EntityTrait, QueryOrder};
+    let row = app::server::entities::consent_log::Entity::find()
+        .order_by_desc(app::server::entities::consent_log::Column::Id)
+        .one(&app.state.db)
+        .await
+        .expect("the log")
+        .expect("a row");
+    let expected = app::server::consent_service::text_hash(&app::domain::consent::banner_text(app.state.tags.enabled()));
+    assert_eq!(row.text_hash, expected);
+}
+
 on_both_databases!(
+    p30_every_link_to_another_site_is_marked_external,
+    b03_the_banner_names_its_partners_and_the_log_hashes_those_words,
     b01_p29_no_tag_before_a_choice_or_after_reject_all,
     p11_p29_consented_tags_load_with_the_nonce_under_a_matching_policy,
     b04_withdrawal_stops_the_tags_and_expires_their_cookies,

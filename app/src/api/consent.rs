@@ -60,7 +60,7 @@ pub async fn record_cookie_decision(
     functionality: Option<String>,
     targeting: Option<String>,
 ) -> Result<DecisionRecorded, ConsentError> {
-    use crate::domain::consent::{ConsentSource, BANNER_TEXT};
+    use crate::domain::consent::{banner_text, ConsentSource};
     use crate::server::{consent_cookie, consent_service, state::app_state};
     let set_status = |status: http::StatusCode| {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
@@ -74,12 +74,13 @@ pub async fn record_cookie_decision(
             return Err(error);
         }
     };
+    let state = app_state();
+    let banner = banner_text(state.tags.enabled());
     let (source, shown_text) = if decision == "custom" {
         (ConsentSource::Preferences, crate::domain::cookies::PREFERENCES_TEXT)
     } else {
-        (ConsentSource::Banner, BANNER_TEXT)
+        (ConsentSource::Banner, banner.as_str())
     };
-    let state = app_state();
     let parts: http::request::Parts = expect_context();
     match consent_service::record(&state, &parts, choices, source, shown_text, chrono::Utc::now()).await {
         Ok((cookie, _)) => {

@@ -61,6 +61,8 @@ pub fn ConsentBanner() -> impl IntoView {
     })
     .into_inner();
     let needs_decision = state == BannerState::Ask;
+    // The same words whose hash the log records for a banner decision (`banner_text`).
+    let explanation = crate::domain::consent::banner_explanation(use_context::<crate::EnabledTags>().map_or(crate::domain::tags::TagSet::EMPTY, |t| t.0));
     let decided = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
     let choice_form = move |choice: &'static str, label: &'static str| {
@@ -95,11 +97,7 @@ pub fn ConsentBanner() -> impl IntoView {
         <Show when=move || needs_decision && !decided.get()>
             <section class="consent-banner" aria-labelledby="consent-banner-title" data-consent-banner="">
                 <h2 id="consent-banner-title" class="consent-banner__title">"Cookies on SOP Store"</h2>
-                <p>
-                    "Strictly necessary cookies keep the store working and are always on. With your permission we would also use "
-                    "analytical cookies to count visits, functionality cookies to remember your preferences, and targeting cookies "
-                    "from advertising partners. Nothing optional is set until you choose."
-                </p>
+                <p>{explanation.clone()}</p>
                 {move || failure.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
                 <div class="consent-banner__choices">
                     {choice_form("accept", "Accept all")}

@@ -64,7 +64,7 @@ pub fn OperatorIdentity(operator: Operator) -> impl IntoView {
                 <span data-operator="company">{operator.company_name}</span>". Company number "
                 <span data-operator="number">{operator.company_number}</span>". Registered office: "
                 <span data-operator="office">{operator.registered_office}</span>". Website: "
-                <a data-operator="website" href=website rel="external">{operator.website}</a>"."
+                <a data-operator="website" href=website rel="external">{operator.website}<span class="external-link__note">" (external site)"</span></a>"."
             </p>
         </section>
     }

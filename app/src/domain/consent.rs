@@ -137,12 +137,31 @@ pub const DECISION_LIFETIME_DAYS: i64 = 365;
 /// The strictly necessary cookie that remembers a visitor's decision (and nothing else).
 pub const CONSENT_COOKIE: &str = "sop_consent";
 
+/// The banner's explanation, naming the partners whose tags this store has configured (each
+/// still off until consented), so a visitor knows whom they would be letting in.
+pub fn banner_explanation(configured: super::tags::TagSet) -> String {
+    let named = |category: CookieCategory| {
+        let names: Vec<&str> = configured.iter().map(|t| t.declaration()).filter(|d| d.category == category).map(|d| d.name).collect();
+        match names.as_slice() {
+            [] => String::new(),
+            [one] => format!(" ({one})"),
+            [init @ .., last] => format!(" ({} and {last})", init.join(", ")),
+        }
+    };
+    format!(
+        "Strictly necessary cookies keep the store working and are always on. With your permission we would also use \
+         analytical cookies to count visits{}, functionality cookies to remember your preferences, and targeting cookies \
+         from advertising partners{}. Nothing optional is set until you choose.",
+        named(CookieCategory::Analytics),
+        named(CookieCategory::Targeting),
+    )
+}
+
 /// The exact words of the cookie banner: their hash goes into every banner decision's log row,
 /// proving what the visitor was shown (including that "Reject all" was offered).
-pub const BANNER_TEXT: &str = "We use cookies. Strictly necessary cookies keep the store working and are always on. \
-With your permission we would also use analytical cookies to count visits, functionality cookies to remember your \
-preferences, and targeting cookies from advertising partners. Nothing optional is set until you choose. \
-[Accept all] [Reject all] [Choose]";
+pub fn banner_text(configured: super::tags::TagSet) -> String {
+    format!("Cookies on SOP Store. {} [Accept all] [Reject all] [Choose]", banner_explanation(configured))
+}
 
 /// What the cookie banner shows on a page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -254,6 +273,18 @@ mod cookie_tests {
         for bad in ["", "v1.a.b.1.000", "v2.a.b.1.00", "v2.a.b.x.000", "v2.a b.c.1.000", "v2..b.1.000", "v2.a.b.1.000.extra", "v2.a.b.1.012"] {
             assert_eq!(ConsentCookie::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn the_banner_names_the_configured_partners_and_offers_reject_all() {
+        use crate::domain::tags::{ConfiguredTags, Tag};
+        let none = banner_text(crate::domain::tags::TagSet::EMPTY);
+        assert!(none.contains("targeting cookies from advertising partners. ") && none.contains("[Reject all]"), "{none}");
+        let ids = [(Tag::GoogleAnalytics, "G-TEST1234"), (Tag::FacebookPixel, "123456789"), (Tag::LinkedInInsight, "12345")];
+        let all = ConfiguredTags::new(ids.map(|(tag, id)| tag.parse_id(id).unwrap())).enabled();
+        let text = banner_explanation(all);
+        assert!(text.contains("count visits (Google Analytics),"), "{text}");
+        assert!(text.contains("advertising partners (Facebook Pixel and LinkedIn Insight Tag)."), "{text}");
     }
 
     #[test]

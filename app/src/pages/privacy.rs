@@ -29,7 +29,7 @@ pub fn PrivacyPolicyPage() -> impl IntoView {
                                         {operator.store_name.clone()}" is operated by "{operator.company_name.clone()}
                                         ". Our company number is "{operator.company_number.clone()}
                                         ". Our registered office is at "{operator.registered_office.clone()}
-                                        ". Our website address is "<a href=website rel="external">{operator.website.clone()}</a>"."
+                                        ". Our website address is "<a href=website rel="external">{operator.website.clone()}<span class="external-link__note">" (external site)"</span></a>"."
                                     </p>
                                 </section>
                                 <section id="contact" aria-labelledby="contact-heading">
