@@ -57,6 +57,7 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
             <body>
                 <App/>
                 <SiteFooter operator/>
+                <components::tag_loaders::TagNoscriptPixels configured=state.tags.clone() allowed=page_tags/>
             </body>
         </html>
     }

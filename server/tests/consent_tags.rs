@@ -90,6 +90,10 @@ async fn p11_p29_consented_tags_load_with_the_nonce_under_a_matching_policy(back
     assert!(scripts.iter().all(|tag| tag.contains(&format!(r#"nonce="{nonce}""#))), "every loader carries this response's nonce");
     assert!(page.body.contains(r#"src="https://www.googletagmanager.com/gtag/js?id=G-TEST12345""#));
     assert!(page.body.contains("fbq('init','1234567890')") && page.body.contains("_linkedin_partner_id='123456'"));
+    // Browsers without JavaScript get the pixels' documented <noscript> images, in the body.
+    let body_part = &page.body[page.body.find("<body").unwrap()..];
+    assert!(body_part.contains(r#"<noscript><img src="https://www.facebook.com/tr?id=1234567890&amp;ev=PageView&amp;noscript=1""#), "{body_part}");
+    assert!(body_part.contains(r#"<noscript><img src="https://px.ads.linkedin.com/collect/?pid=123456&amp;fmt=gif""#));
     for host in ["https://*.googletagmanager.com", "https://connect.facebook.net", "https://snap.licdn.com"] {
         assert!(page.csp.split("; ").any(|d| d.starts_with("script-src") && d.contains(host)), "{host}: {}", page.csp);
     }
@@ -98,6 +102,7 @@ async fn p11_p29_consented_tags_load_with_the_nonce_under_a_matching_policy(back
     assert!(answer.contains(r#""page_tags":"google-analytics""#), "{answer}");
     let page = get(&app, "/", Some(&consent_pair(&set_cookies))).await;
     assert_eq!(loaders(&page.body).len(), 2, "analytics consent runs Google Analytics only");
+    assert!(!page.body.contains("<noscript><img"), "and no targeting pixel");
     assert!(page.csp.contains("googletagmanager") && !page.csp.contains("facebook") && !page.csp.contains("licdn"));
 }
 

@@ -40,6 +40,30 @@ pub fn script_src(id: &TagId) -> String {
     }
 }
 
+/// The image a tag's provider documents for browsers without JavaScript (`<noscript>`), if any;
+/// its host is in the tag's `img` CSP list. Google Analytics 4 has none.
+pub fn noscript_pixel(id: &TagId) -> Option<String> {
+    match id.tag() {
+        Tag::GoogleAnalytics => None,
+        Tag::FacebookPixel => Some(format!("https://www.facebook.com/tr?id={}&ev=PageView&noscript=1", id.as_str())),
+        Tag::LinkedInInsight => Some(format!("https://px.ads.linkedin.com/collect/?pid={}&fmt=gif", id.as_str())),
+    }
+}
+
+/// The no-JavaScript fallbacks of the configured tags in `allowed`, for the page's `<body>`
+/// (a `<noscript>` in `<head>` may not hold images). Exactly as consent-gated as the loaders.
+#[component]
+pub fn TagNoscriptPixels(configured: ConfiguredTags, allowed: TagSet) -> impl IntoView {
+    configured
+        .ids()
+        .filter(|id| allowed.contains(id.tag()))
+        .filter_map(|id| {
+            let key = id.tag().declaration().key;
+            noscript_pixel(id).map(|src| view! { <noscript><img src=src width="1" height="1" alt="" hidden="" data-sop-tag=key/></noscript> })
+        })
+        .collect_view()
+}
+
 /// The loaders for the configured tags in `allowed`, plus `<meta name="sop-tags">` saying which
 /// tags this page runs: the hydrated app compares it with a decision's answer to know whether
 /// the page must be reloaded to start or stop tags.
@@ -75,6 +99,9 @@ mod tests {
             assert!(inline.contains(&format!("'{raw}'")), "{inline}");
             // Script text is not HTML-escaped: it must not be able to close its element.
             assert!(!inline.contains('<') && !inline.contains('>'), "{inline}");
+            if let Some(pixel) = noscript_pixel(&id) {
+                assert!(pixel.contains(raw) && tag.hosts().img.iter().any(|host| pixel.starts_with(&format!("{host}/"))), "{pixel}");
+            }
             let src = script_src(&id);
             let declared = tag.hosts().script;
             assert!(
