@@ -182,6 +182,19 @@ mod browser {
         }
     }
 
+    /// After a refused submission the card number and security code are cleared, as a plain
+    /// post's reloaded page never shows them: they are typed again, never kept (P05).
+    fn forget_card_details(form: &str) {
+        let selector = format!("form[name=\"{form}\"] input[autocomplete=cc-number], form[name=\"{form}\"] input[autocomplete=cc-csc]");
+        if let Ok(inputs) = document().query_selector_all(&selector) {
+            for i in 0..inputs.length() {
+                if let Some(input) = inputs.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                    input.set_value("");
+                }
+            }
+        }
+    }
+
     pub fn show(name: &'static str, answer: Result<FormReply, String>, reply: RwSignal<Option<FormReply>>) {
         let answer = answer.unwrap_or_else(|message| FormReply::rejected(name, vec![FieldError::new("form", message)], vec![]));
         // A reply that names a page goes there: after a success, or when the page must be
@@ -191,6 +204,9 @@ mod browser {
             return;
         }
         let has_errors = !answer.errors.is_empty();
+        if has_errors {
+            forget_card_details(name);
+        }
         reply.set(Some(answer));
         if has_errors {
             // GOV.UK: move focus to the summary so screen readers announce it.

@@ -10,6 +10,7 @@ use crate::api::shop::CheckoutPage;
 use crate::api::shop_error::ShopError;
 use crate::domain::address::{AddressKind, PostalAddress, SavedAddress};
 use crate::domain::basket::{changes_since, BasketView};
+use crate::domain::catalog::LOW_STOCK_THRESHOLD;
 use crate::domain::checkout::{AddressChoice, CheckoutForm, CheckoutRequest, OrderTotals};
 use crate::domain::forms::{FieldError, FormReply};
 use crate::domain::orders::{order_number, OrderDetail, OrderLineView, OrderStatus, OrderSummary, LEGAL_BASIS, RETENTION_YEARS};
@@ -136,6 +137,12 @@ pub async fn place(state: &AppState, payments: &dyn PaymentProvider, parts: &Par
     match write_order(state, &owner, order, now).await {
         Ok(detail) => {
             state.mailer.wake();
+            // Pages show "In stock" above the low-stock threshold, so only an order that
+            // brings a product to or below it changes what they say: then reload the catalog.
+            let low = lines.iter().any(|l| l.product.stock - l.line.quantity <= i32::try_from(LOW_STOCK_THRESHOLD).unwrap_or(i32::MAX));
+            if low {
+                state.catalog.invalidate();
+            }
             tracing::info!(order = detail.summary.number, total_pence = totals.total.pence(), "order placed");
             Ok(FormReply::go_to(FORM, format!("{}&placed=1", orders::order_path(state, &detail.summary.number))))
         }
