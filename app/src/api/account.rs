@@ -26,21 +26,7 @@ pub struct AccountOverview {
 mod ssr {
     pub use crate::server::accounts::{self, require_signed_in, require_signed_in_form};
     pub use crate::server::state::{app_state, AppState};
-    pub use http::request::Parts;
-
-    pub fn parts() -> Parts {
-        leptos::prelude::expect_context::<Parts>()
-    }
-
-    pub fn now() -> chrono::DateTime<chrono::Utc> {
-        chrono::Utc::now()
-    }
-
-    pub fn set_cookie(cookie: &str) {
-        if let (Some(response), Some(value)) = (leptos::prelude::use_context::<leptos_axum::ResponseOptions>(), accounts::sessions::header_value(cookie)) {
-            response.append_header(accounts::sessions::SET_COOKIE, value);
-        }
-    }
+    pub use crate::api::request::{now, parts, set_cookie};
 }
 
 /// Accounts answer forms through the shared plumbing (see `api::answer_form`).

@@ -9,6 +9,27 @@ pub mod shop;
 pub mod shop_error;
 pub mod site;
 
+/// What a server function needs of the request it answers, shared by every capability.
+#[cfg(feature = "ssr")]
+pub mod request {
+    /// The request's head (cookies, headers, path), as leptos_axum provides it.
+    pub fn parts() -> http::request::Parts {
+        leptos::prelude::expect_context::<http::request::Parts>()
+    }
+
+    pub fn now() -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
+    }
+
+    /// Adds a `Set-Cookie` header to this response.
+    pub fn set_cookie(cookie: &str) {
+        use crate::server::accounts::sessions;
+        if let (Some(response), Some(value)) = (leptos::prelude::use_context::<leptos_axum::ResponseOptions>(), sessions::header_value(cookie)) {
+            response.append_header(sessions::SET_COOKIE, value);
+        }
+    }
+}
+
 /// Sets this response's status: a server function's error reaches the hydrated page with
 /// the right status, and a server-rendered page gets the status of its data.
 #[cfg(feature = "ssr")]
@@ -29,7 +50,7 @@ pub trait FormFailure: std::fmt::Display {
 /// to sign in that comes back here afterwards; called as an API, the response gets the status.
 #[cfg(feature = "ssr")]
 pub fn refuse_page_or_call<E: FormFailure>(error: E) -> E {
-    let parts = leptos::prelude::expect_context::<http::request::Parts>();
+    let parts = request::parts();
     if parts.uri.path().starts_with("/api/") || !error.needs_sign_in() {
         set_response_status(error.status());
     } else {
@@ -47,8 +68,8 @@ pub fn refuse_page_or_call<E: FormFailure>(error: E) -> E {
 #[cfg(feature = "ssr")]
 pub fn answer_form<E: FormFailure>(form: &str, outcome: Result<crate::domain::forms::FormReply, E>) -> Result<crate::domain::forms::FormReply, E> {
     use crate::domain::forms::{FieldError, FormReply};
-    use crate::server::{form_flash::with_flash, request};
-    let parts = leptos::prelude::expect_context::<http::request::Parts>();
+    use crate::server::form_flash::with_flash;
+    let parts = request::parts();
     let state = crate::server::state::app_state();
     let status = outcome.as_ref().err().map(FormFailure::status);
     let outcome = outcome.map(|mut reply| {
@@ -59,13 +80,13 @@ pub fn answer_form<E: FormFailure>(form: &str, outcome: Result<crate::domain::fo
         }
         reply
     });
-    if !request::is_plain_form_post(&parts) {
+    if !crate::server::request::is_plain_form_post(&parts) {
         if let Some(status) = status {
             set_response_status(status);
         }
         return outcome;
     }
-    let back = request::referring_path(&parts).unwrap_or_else(|| "/".to_owned());
+    let back = crate::server::request::referring_path(&parts).unwrap_or_else(|| "/".to_owned());
     let reply = match outcome {
         Err(error) if error.needs_sign_in() => {
             leptos_axum::redirect("/account/sign-in");

@@ -45,22 +45,7 @@ pub struct StaffOrderView {
 mod ssr {
     pub use crate::server::shop::{basket, checkout, orders};
     pub use crate::server::state::{app_state, AppState};
-    pub use http::request::Parts;
-
-    pub fn parts() -> Parts {
-        leptos::prelude::expect_context::<Parts>()
-    }
-
-    pub fn now() -> chrono::DateTime<chrono::Utc> {
-        chrono::Utc::now()
-    }
-
-    pub fn set_cookie(cookie: &str) {
-        use crate::server::accounts::sessions;
-        if let (Some(response), Some(value)) = (leptos::prelude::use_context::<leptos_axum::ResponseOptions>(), sessions::header_value(cookie)) {
-            response.append_header(sessions::SET_COOKIE, value);
-        }
-    }
+    pub use crate::api::request::{now, parts, set_cookie};
 
     pub fn flash(state: &AppState, form: Option<String>) -> Option<crate::domain::forms::FormReply> {
         form.and_then(|id| state.form_flash.get(&id))
