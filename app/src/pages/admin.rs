@@ -10,8 +10,7 @@ use crate::domain::paging::Paged;
 use crate::domain::staff::{AuditEntry, ChainReport};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// Renders a staff page's data, or what to do when it cannot be shown.
 fn staff_view<T, V>(result: Result<T, AccountError>, page: impl FnOnce(T) -> V) -> AnyView
@@ -20,10 +19,7 @@ where
 {
     match result {
         Ok(data) => page(data).into_any(),
-        Err(AccountError::NotSignedIn) => {
-            let next = use_location().pathname.get_untracked();
-            view! { <Redirect path=format!("/account/sign-in?next={next}")/> }.into_any()
-        }
+        Err(AccountError::NotSignedIn) => crate::pages::account::redirect_to_sign_in(),
         Err(error) => view! { <ErrorNotice title="This staff page cannot be shown" message=error.to_string()/> }.into_any(),
     }
 }

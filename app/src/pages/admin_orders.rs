@@ -10,16 +10,12 @@ use crate::domain::orders::OrderStatus;
 use crate::pages::not_found::NotFoundContent;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn staff_view<T, V: IntoView + 'static>(result: Result<T, ShopError>, page: impl FnOnce(T) -> V) -> AnyView {
     match result {
         Ok(data) => page(data).into_any(),
-        Err(ShopError::NotSignedIn) => {
-            let next = use_location().pathname.get_untracked();
-            view! { <Redirect path=format!("/account/sign-in?next={next}")/> }.into_any()
-        }
+        Err(ShopError::NotSignedIn) => crate::pages::account::redirect_to_sign_in(),
         Err(ShopError::OrderNotFound) => view! { <NotFoundContent title="Order not found" message=ShopError::OrderNotFound.to_string()/> }.into_any(),
         Err(error) => view! { <ErrorNotice title="This staff page cannot be shown" message=error.to_string()/> }.into_any(),
     }

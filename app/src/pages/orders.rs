@@ -1,7 +1,7 @@
 //! An order's page (for its account holder, or whoever holds the link from its confirmation
 //! e-mail) and an account holder's order history.
 
-use super::account::use_query_value;
+use super::account::{redirect_to_sign_in, use_query_value};
 use crate::api::shop::{load_my_orders, load_order, ShopError};
 use crate::components::notice::ErrorNotice;
 use crate::components::pagination::Pagination;
@@ -10,8 +10,7 @@ use crate::domain::paging::Paged;
 use crate::pages::not_found::NotFoundContent;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
@@ -84,7 +83,6 @@ pub fn OrderView(order: OrderDetail, #[prop(optional)] placed: bool) -> impl Int
 pub fn MyOrdersPage() -> impl IntoView {
     let page = use_query_value("page");
     let orders = Resource::new(move || page.get().and_then(|p| p.parse::<u32>().ok()), load_my_orders);
-    let location = use_location();
     view! {
         <Title text="Your orders"/>
         <h1>"Your orders"</h1>
@@ -92,10 +90,7 @@ pub fn MyOrdersPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match orders.await {
                     Ok(orders) => view! { <OrderList orders href_prefix="/orders/"/> }.into_any(),
-                    Err(ShopError::NotSignedIn) => {
-                        let next = location.pathname.get_untracked();
-                        view! { <Redirect path=format!("/account/sign-in?next={}", form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>())/> }.into_any()
-                    }
+                    Err(ShopError::NotSignedIn) => redirect_to_sign_in(),
                     Err(error) => view! { <ErrorNotice title="Your orders could not be shown" message=error.to_string()/> }.into_any(),
                 }
             })}

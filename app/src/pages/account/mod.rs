@@ -6,7 +6,8 @@ pub mod signed_in;
 use crate::api::account::form_outcome;
 use crate::domain::forms::FormReply;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_location, use_query_map};
 
 /// The answer to a plain form post that redirected back here (`?form=<id>`), if any.
 pub fn use_form_outcome() -> Resource<Option<FormReply>> {
@@ -26,4 +27,12 @@ pub fn use_form_outcome() -> Resource<Option<FormReply>> {
 pub fn use_query_value(name: &'static str) -> Memo<Option<String>> {
     let query = use_query_map();
     Memo::new(move |_| query.with(|q| q.get(name)))
+}
+
+/// Sends a signed-out visitor to sign in, coming back to this page afterwards (what a page
+/// shows when its data says "sign in first").
+pub fn redirect_to_sign_in() -> AnyView {
+    let here = use_location().pathname.get_untracked();
+    let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+    view! { <Redirect path=format!("/account/sign-in?next={next}")/> }.into_any()
 }

@@ -1,31 +1,25 @@
 //! The account holder's own area (P23): details, addresses, password and e-mail. Each page
 //! loads the signed-in account's overview; signed out, it sends the visitor to sign in.
 
-use super::use_query_value;
+use super::{redirect_to_sign_in, use_query_value};
 use crate::api::account::{load_account_overview, load_address, AccountError, AccountOverview};
 use crate::components::forms::{CsrfField, EnhancedForm, FormState, TextField};
 use crate::components::notice::ErrorNotice;
 use crate::domain::address::{AddressKind, PostalAddress, SavedAddress};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 /// Loads the overview and renders `page` with it; signed out, redirects to sign in.
 fn signed_in_page<V: IntoView + 'static>(page: impl Fn(AccountOverview) -> V + Send + Sync + Copy + 'static) -> impl IntoView {
     let form = use_query_value("form");
     let overview = Resource::new(move || form.get(), load_account_overview);
-    let location = use_location();
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading your account…"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
                     Ok(overview) => page(overview).into_any(),
-                    Err(AccountError::NotSignedIn) => {
-                        let next = location.pathname.get_untracked();
-                        let target = format!("/account/sign-in?next={}", form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
-                        view! { <Redirect path=target/> }.into_any()
-                    }
+                    Err(AccountError::NotSignedIn) => redirect_to_sign_in(),
                     Err(error) => view! { <ErrorNotice title="Your account could not be shown" message=error.to_string()/> }.into_any(),
                 }
             })}

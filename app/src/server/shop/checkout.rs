@@ -258,7 +258,7 @@ async fn write_order(state: &AppState, owner: &BasketOwner, order: NewOrder<'_>,
         retain_until: Set(retain_until),
         placed_at: Set(now),
         updated_at: Set(now),
-        ..orders::new_row()
+        ..Default::default()
     };
     let inserted = match row.insert(&txn).await {
         Ok(inserted) => inserted,

@@ -14,26 +14,27 @@ use crate::server::entities::{customer_order, order_line, product};
 use crate::server::state::AppState;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
-use sea_orm::{prelude::*, sea_query::ExprTrait, ActiveValue::Set, Condition, ConnectionTrait, PaginatorTrait, QueryOrder, TransactionTrait};
+use sea_orm::{prelude::*, sea_query::ExprTrait, Condition, ConnectionTrait, PaginatorTrait, QueryOrder, TransactionTrait};
 use sha2::Sha256;
 
 /// Orders per page in the staff list and in a shopper's history.
 pub const ORDERS_PER_PAGE: u32 = 20;
 
-/// The key in an order's link: an HMAC of its number, so the link cannot be guessed from the
-/// number, and nothing needs storing.
-pub fn view_key(secret: &[u8], number: &str) -> String {
+/// The MAC behind an order's link key, over its number only, so nothing needs storing.
+fn view_mac(secret: &[u8], number: &str) -> Hmac<Sha256> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).unwrap_or_else(|_| Hmac::<Sha256>::new_from_slice(b"0").expect("any key length"));
     mac.update(b"order-view\0");
     mac.update(number.as_bytes());
-    hex::encode(&mac.finalize().into_bytes()[..16])
+    mac
+}
+
+/// The key in an order's link: cannot be guessed from the number.
+pub fn view_key(secret: &[u8], number: &str) -> String {
+    hex::encode(&view_mac(secret, number).finalize().into_bytes()[..16])
 }
 
 fn key_matches(secret: &[u8], number: &str, key: &str) -> bool {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).unwrap_or_else(|_| Hmac::<Sha256>::new_from_slice(b"0").expect("any key length"));
-    mac.update(b"order-view\0");
-    mac.update(number.as_bytes());
-    hex::decode(key).is_ok_and(|key| key.len() == 16 && mac.verify_truncated_left(&key).is_ok())
+    hex::decode(key).is_ok_and(|key| key.len() == 16 && view_mac(secret, number).verify_truncated_left(&key).is_ok())
 }
 
 /// The order's page, with its key: the address in the confirmation e-mail.
@@ -220,16 +221,6 @@ pub async fn change_status(state: &AppState, payments: &dyn PaymentProvider, sta
     }
     tracing::info!(order = order.number, from = current.as_str(), to = next.as_str(), "order status changed");
     Ok(StatusChange::Done(next))
-}
-
-/// For tests and the retention engine: an order's stored row, as is.
-pub async fn row(db: &impl ConnectionTrait, number: &str) -> Result<Option<customer_order::Model>, DbErr> {
-    find_by_number(db, number).await
-}
-
-/// An order row to insert (the checkout fills it in).
-pub fn new_row() -> customer_order::ActiveModel {
-    customer_order::ActiveModel { id: Default::default(), dispatched_at: Set(None), delivered_at: Set(None), cancelled_at: Set(None), ..Default::default() }
 }
 
 #[cfg(test)]
