@@ -4,10 +4,10 @@
 //! Usage: consent_log_bench DATABASE_URL [DECISIONS] [WRITERS]
 
 use app::domain::consent::{ConsentChoices, ConsentEvent, ConsentSource};
-use app::server::consent_log::{self, ChainStatus, ConsentDecision};
+use app::server::consent_log::{self, ChainStatus, ConsentDecision, ConsentLog};
 use chrono::{Duration, Utc};
 use sop_server::{config::Config, database};
-use std::{sync::Arc, time::Instant};
+use std::time::Instant;
 
 #[tokio::main]
 async fn main() -> Result<(), String> {
@@ -23,11 +23,11 @@ async fn main() -> Result<(), String> {
     let db = database::connect(&config.database).await.map_err(|e| e.to_string())?;
     database::migrate(&db).await.map_err(|e| e.to_string())?;
 
-    let db = Arc::new(db);
+    let log = ConsentLog::new(db.clone());
     let started = Instant::now();
     let tasks: Vec<_> = (0..writers)
         .map(|writer| {
-            let db = db.clone();
+            let log = log.clone();
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 for n in (writer..decisions).step_by(writers) {
@@ -46,7 +46,7 @@ async fn main() -> Result<(), String> {
                         ip_hash: "b".repeat(64),
                     };
                     let one = Instant::now();
-                    consent_log::append(&*db, decision).await.map_err(|e| e.to_string())?;
+                    log.append(decision).await.map_err(|e| e.to_string())?;
                     latencies.push(one.elapsed());
                 }
                 Ok::<_, String>(latencies)
@@ -61,7 +61,7 @@ async fn main() -> Result<(), String> {
     latencies.sort();
     let p99 = latencies.get(latencies.len() * 99 / 100).copied().unwrap_or_default();
 
-    let status = consent_log::verify(&*db).await.map_err(|e| e.to_string())?;
+    let status = consent_log::verify(&db).await.map_err(|e| e.to_string())?;
     let all_present = status == ChainStatus::Intact { rows: decisions as u64 };
     println!("decisions={decisions}");
     println!("writers={writers}");

@@ -80,6 +80,7 @@ impl Application {
             .build();
         let state = AppState::new(StoreState {
             leptos_options,
+            consent_log: app::server::consent_log::ConsentLog::new(db.clone()),
             db,
             operator: config.operator.clone(),
             catalog: Default::default(),
@@ -127,7 +128,7 @@ impl Application {
         // The client address feeds only the consent log's salted, truncated IP hash.
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let checkpoints = (self.state.db.get_database_backend() == sea_orm::DbBackend::Sqlite)
-            .then(|| tokio::spawn(database::checkpoint_periodically(self.state.db.clone())));
+            .then(|| tokio::spawn(database::checkpoint_periodically(self.state.db.clone(), self.state.consent_log.clone())));
         let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
         if let Some(checkpoints) = checkpoints {
             checkpoints.abort();

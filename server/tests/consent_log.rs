@@ -4,14 +4,16 @@
 mod support;
 
 use app::domain::consent::{ConsentChoices, ConsentEvent, ConsentSource};
-use app::server::consent_log::{self, ChainStatus, ConsentDecision};
+use app::server::consent_log::{self, ChainStatus, ConsentDecision, ConsentLog};
+use app::server::entities::consent_log as consent_log_entity;
 use chrono::{Duration, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 use sop_server::{config::Config, database};
 use support::{base_vars, Backend, TestDb};
 
 struct LogUnderTest {
     db: DatabaseConnection,
+    consent_log: ConsentLog,
     url: String,
     _test_db: TestDb,
     _dir: tempfile::TempDir,
@@ -24,7 +26,7 @@ async fn migrated_log(backend: Backend) -> Option<LogUnderTest> {
     let config = Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
     let db = database::connect(&config.database).await.unwrap();
     database::migrate(&db).await.unwrap();
-    Some(LogUnderTest { db, url: test_db.url().to_owned(), _test_db: test_db, _dir: dir })
+    Some(LogUnderTest { consent_log: ConsentLog::new(db.clone()), db, url: test_db.url().to_owned(), _test_db: test_db, _dir: dir })
 }
 
 fn decision(n: usize) -> ConsentDecision {
@@ -61,9 +63,9 @@ fn run_verify(url: &str) -> (bool, String) {
 async fn b03_appended_decisions_form_a_chain_that_verifies(backend: Backend) {
     let Some(log) = migrated_log(backend).await else { return };
     assert_eq!(consent_log::verify(&log.db).await.unwrap(), ChainStatus::Intact { rows: 0 });
-    let first = consent_log::append(&log.db, decision(0)).await.unwrap();
+    let first = log.consent_log.append(decision(0)).await.unwrap();
     assert_eq!(first.prev_hash, consent_log::GENESIS_HASH);
-    let second = consent_log::append(&log.db, decision(1)).await.unwrap();
+    let second = log.consent_log.append(decision(1)).await.unwrap();
     assert_eq!(second.prev_hash, first.row_hash, "each row names the one before it");
     assert_eq!(consent_log::verify(&log.db).await.unwrap(), ChainStatus::Intact { rows: 2 });
     let (ok, output) = tokio::task::spawn_blocking(move || run_verify(&log.url)).await.unwrap();
@@ -74,7 +76,7 @@ async fn b03_appended_decisions_form_a_chain_that_verifies(backend: Backend) {
 // B03: the app's own database user cannot rewrite or remove a decision.
 async fn b03_the_log_refuses_updates_and_deletes(backend: Backend) {
     let Some(log) = migrated_log(backend).await else { return };
-    consent_log::append(&log.db, decision(0)).await.unwrap();
+    log.consent_log.append(decision(0)).await.unwrap();
     let update = log.db.execute_unprepared("UPDATE consent_log SET targeting = TRUE").await;
     assert!(update.unwrap_err().to_string().contains("append-only"));
     let delete = log.db.execute_unprepared("DELETE FROM consent_log").await;
@@ -97,7 +99,7 @@ async fn drop_guard(db: &DatabaseConnection, backend: Backend) {
 async fn b03_verify_catches_an_edited_row(backend: Backend) {
     let Some(log) = migrated_log(backend).await else { return };
     for n in 0..3 {
-        consent_log::append(&log.db, decision(n)).await.unwrap();
+        log.consent_log.append(decision(n)).await.unwrap();
     }
     drop_guard(&log.db, backend).await;
     // Turn a "Reject all" into an acceptance of targeting.
@@ -114,7 +116,7 @@ async fn b03_verify_catches_an_edited_row(backend: Backend) {
 async fn b03_verify_catches_a_removed_row(backend: Backend) {
     let Some(log) = migrated_log(backend).await else { return };
     for n in 0..3 {
-        consent_log::append(&log.db, decision(n)).await.unwrap();
+        log.consent_log.append(decision(n)).await.unwrap();
     }
     drop_guard(&log.db, backend).await;
     log.db.execute_unprepared("DELETE FROM consent_log WHERE id = 2").await.unwrap();
@@ -127,8 +129,8 @@ async fn b03_concurrent_decisions_keep_one_chain(backend: Backend) {
     let Some(log) = migrated_log(backend).await else { return };
     let writers: Vec<_> = (0..40)
         .map(|n| {
-            let db = log.db.clone();
-            tokio::spawn(async move { consent_log::append(&db, decision(n)).await })
+            let consent_log = log.consent_log.clone();
+            tokio::spawn(async move { consent_log.append(decision(n)).await })
         })
         .collect();
     for writer in writers {
@@ -137,10 +139,111 @@ async fn b03_concurrent_decisions_keep_one_chain(backend: Backend) {
     assert_eq!(consent_log::verify(&log.db).await.unwrap(), ChainStatus::Intact { rows: 40 });
 }
 
+/// Makes the database refuse one consent id, as a constraint would refuse a bad row.
+async fn refuse_consent_id(db: &DatabaseConnection, backend: Backend, consent_id: &str) {
+    let statements = match backend {
+        Backend::Sqlite => vec![format!(
+            "CREATE TRIGGER refuse_one BEFORE INSERT ON consent_log WHEN NEW.consent_id = '{consent_id}' \
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        )],
+        Backend::Postgres => vec![
+            format!(
+                "CREATE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+                 IF NEW.consent_id = '{consent_id}' THEN RAISE EXCEPTION 'refused by the test'; END IF; \
+                 RETURN NEW; END $$"
+            ),
+            "CREATE TRIGGER refuse_one BEFORE INSERT ON consent_log FOR EACH ROW EXECUTE FUNCTION refuse_one()".into(),
+        ],
+    };
+    for statement in statements {
+        db.execute_unprepared(&statement).await.unwrap();
+    }
+}
+
+type Append = tokio::task::JoinHandle<Result<consent_log_entity::Model, sea_orm::DbErr>>;
+
+/// Starts `count` appends while the log is busy, so they all wait and are written as one batch
+/// when `between_appends` lets go.
+async fn queued_appends(log: &ConsentLog, count: usize) -> Vec<Append> {
+    log.between_appends(async {
+        let appends: Vec<_> = (0..count)
+            .map(|n| {
+                let log = log.clone();
+                tokio::spawn(async move { log.append(decision(n)).await })
+            })
+            .collect();
+        // Every append has queued its decision before the log is free again.
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        appends
+    })
+    .await
+}
+
+// B03: decisions that arrive together are written together (group commit) and still form one
+// chain; a decision the database refuses fails alone, and the others in its batch are stored
+// and acknowledged.
+async fn b03_a_refused_decision_fails_alone_in_its_batch(backend: Backend) {
+    let Some(log) = migrated_log(backend).await else { return };
+    refuse_consent_id(&log.db, backend, "visitor-7").await;
+    let appends = queued_appends(&log.consent_log, 30).await;
+    let mut stored = Vec::new();
+    for (n, append) in appends.into_iter().enumerate() {
+        match append.await.unwrap() {
+            Ok(row) => stored.push(row),
+            Err(error) => assert_eq!(n, 7, "only the refused decision fails: {error}"),
+        }
+    }
+    assert_eq!(stored.len(), 29);
+    assert_eq!(consent_log::verify(&log.db).await.unwrap(), ChainStatus::Intact { rows: 29 });
+    for row in &stored {
+        let found = consent_log_entity::Entity::find_by_id(row.id).one(&log.db).await.unwrap();
+        assert_eq!(found.as_ref(), Some(row), "every acknowledged decision is stored as acknowledged");
+    }
+}
+
+// B03: a visitor who gives up while their decision waits (a closed connection drops the
+// request) does not cost anyone else theirs: every decision acknowledged is stored.
+async fn b03_abandoned_appends_do_not_cut_a_batch_short(backend: Backend) {
+    let Some(log) = migrated_log(backend).await else { return };
+    let appends = queued_appends(&log.consent_log, 20).await;
+    let mut kept = Vec::new();
+    for (n, append) in appends.into_iter().enumerate() {
+        if n % 2 == 0 {
+            append.abort();
+        } else {
+            kept.push(append);
+        }
+    }
+    for append in kept {
+        let row = append.await.unwrap().expect("acknowledged");
+        assert!(consent_log_entity::Entity::find_by_id(row.id).one(&log.db).await.unwrap().is_some());
+    }
+    // A decision afterwards still finds the end of the chain.
+    log.consent_log.append(decision(99)).await.unwrap();
+    let status = consent_log::verify(&log.db).await.unwrap();
+    assert!(matches!(status, ChainStatus::Intact { rows } if (11..=21).contains(&rows)), "{status:?}");
+}
+
+// B03: a writer in another process appending in between (here a second appender, with its own
+// memory of where the chain ends) cannot fork the chain: the stale end is refused by the unique
+// `prev_hash`, and the append is retried after the real end.
+async fn b03_another_writer_in_between_cannot_fork_the_chain(backend: Backend) {
+    let Some(log) = migrated_log(backend).await else { return };
+    let other_process = ConsentLog::new(log.db.clone());
+    log.consent_log.append(decision(0)).await.unwrap();
+    let between = other_process.append(decision(1)).await.unwrap();
+    let after = log.consent_log.append(decision(2)).await.unwrap();
+    assert_eq!(after.prev_hash, between.row_hash, "chained after the other writer's row");
+    assert_eq!(consent_log::verify(&log.db).await.unwrap(), ChainStatus::Intact { rows: 3 });
+}
+
 on_both_databases!(
     b03_appended_decisions_form_a_chain_that_verifies,
     b03_the_log_refuses_updates_and_deletes,
     b03_verify_catches_an_edited_row,
     b03_verify_catches_a_removed_row,
     b03_concurrent_decisions_keep_one_chain,
+    b03_a_refused_decision_fails_alone_in_its_batch,
+    b03_abandoned_appends_do_not_cut_a_batch_short,
+    b03_another_writer_in_between_cannot_fork_the_chain,
 );

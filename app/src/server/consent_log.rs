@@ -6,10 +6,12 @@ use super::entities::consent_log;
 use crate::domain::consent::{ConsentChoices, ConsentEvent, ConsentSource};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionSession, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use tokio::sync::oneshot;
 
 /// The "previous hash" of the first row.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -17,17 +19,147 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 const VERIFY_BATCH: u64 = 1000;
 /// Attempts before giving up when another writer keeps taking the chain's end.
 const APPEND_ATTEMPTS: usize = 10;
+/// The most decisions written by one INSERT; the rest wait for the next.
+const MAX_BATCH: usize = 256;
 
-/// Appends from this process are serialized, so they never race for the chain's end; the
-/// unique `prev_hash` column still stops writers in other processes from forking it.
-static APPEND_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+/// The consent log of one database, as this process appends to it.
+///
+/// Appends are serialized, so they never race for the chain's end (the unique `prev_hash`
+/// column still stops writers in other processes from forking it). Decisions that arrive while
+/// a batch is being written go into the next batch together: one INSERT for all of them, each
+/// row chained to the one before (group commit). Under load that turns a queue of writes, each
+/// waiting for the one before, into a few, which is what keeps the time a decision adds to its
+/// request short (bench/RESULTS.md). Each caller still gets its own row back only once it is
+/// committed.
+#[derive(Clone)]
+pub struct ConsentLog {
+    db: DatabaseConnection,
+    appender: Arc<Appender>,
+}
 
-/// Runs `work` while no append is under way. An SQLite checkpoint that must hold the write
-/// lock (RESTART) runs here, so an append waits for it on this lock, for exactly as long as it
-/// takes, instead of in SQLite's busy handler, which sleeps 1, 2, 5, 10… ms between tries.
-pub async fn between_appends<T>(work: impl std::future::Future<Output = T>) -> T {
-    let _serialized = APPEND_LOCK.lock().await;
-    work.await
+struct Appender {
+    /// Decisions waiting for the next batch, each with where its stored row is sent.
+    waiting: std::sync::Mutex<Vec<Waiting>>,
+    /// Held while a batch is written, and by `between_appends`.
+    writer: Arc<tokio::sync::Mutex<ChainEnd>>,
+}
+
+/// The hash of the last row this process wrote, so the next append need not read it back.
+/// Forgotten whenever an append fails: another process may have appended meanwhile (its row
+/// then holds the same `prev_hash`, which the unique index refuses), and the next try reads
+/// the end from the database.
+#[derive(Default)]
+struct ChainEnd(Option<String>);
+
+type Stored = Result<consent_log::Model, DbErr>;
+
+struct Waiting {
+    decision: ConsentDecision,
+    answer: oneshot::Sender<Stored>,
+}
+
+impl std::fmt::Debug for ConsentLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsentLog").finish_non_exhaustive()
+    }
+}
+
+impl ConsentLog {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db, appender: Arc::new(Appender { waiting: Default::default(), writer: Default::default() }) }
+    }
+
+    /// Appends a decision at the end of the chain and returns the stored row. The row is
+    /// committed before this returns, so a caller may acknowledge the decision afterwards.
+    pub async fn append(&self, mut decision: ConsentDecision) -> Stored {
+        decision.recorded_at = whole_millis(decision.recorded_at);
+        decision.expires_at = whole_millis(decision.expires_at);
+        let (answer, mut stored) = oneshot::channel();
+        self.appender.waiting().push(Waiting { decision, answer });
+        let writer = tokio::select! {
+            biased;
+            // Another caller's batch took this decision along: done, without a turn at the writer.
+            stored = &mut stored => return stored.unwrap_or_else(|_| Err(writer_stopped())),
+            writer = self.appender.writer.clone().lock_owned() => writer,
+        };
+        // The batch before may have taken this decision with it; then there is nothing to
+        // write but the decisions that arrived since, if any.
+        let batch: Vec<Waiting> = {
+            let mut waiting = self.appender.waiting();
+            let take = waiting.len().min(MAX_BATCH);
+            waiting.drain(..take).collect()
+        };
+        if batch.is_empty() {
+            drop(writer);
+        } else {
+            let db = self.db.clone();
+            // The batch carries other visitors' decisions too, so it is written by a task of
+            // its own: a visitor who disconnects meanwhile cannot cut it short.
+            tokio::spawn(async move {
+                let mut end = writer;
+                write_batch(&db, &mut end, batch).await;
+            });
+        }
+        stored.await.unwrap_or_else(|_| Err(writer_stopped()))
+    }
+
+    /// Runs `work` while no append is under way. An SQLite checkpoint that must hold the write
+    /// lock (RESTART) runs here, so an append waits for it on this lock, for exactly as long as
+    /// it takes, instead of in SQLite's busy handler, which sleeps 1, 2, 5, 10… ms between tries.
+    pub async fn between_appends<T>(&self, work: impl std::future::Future<Output = T>) -> T {
+        let _serialized = self.appender.writer.lock().await;
+        work.await
+    }
+}
+
+fn writer_stopped() -> DbErr {
+    DbErr::Custom("the consent log writer stopped before answering".into())
+}
+
+impl Appender {
+    fn waiting(&self) -> std::sync::MutexGuard<'_, Vec<Waiting>> {
+        // Nothing panics while holding it, and a Vec is whole even if something did.
+        self.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Writes a batch and answers each decision in it. If the batch as a whole cannot be written,
+/// each decision is tried on its own, so one that cannot be stored fails alone.
+async fn write_batch(db: &DatabaseConnection, end: &mut ChainEnd, batch: Vec<Waiting>) {
+    let decisions: Vec<&ConsentDecision> = batch.iter().map(|w| &w.decision).collect();
+    match append_with_retries(db, end, &decisions).await {
+        Ok(rows) => {
+            for (waiting, row) in batch.into_iter().zip(rows) {
+                let _ = waiting.answer.send(Ok(row));
+            }
+        }
+        Err(error) if batch.len() == 1 => {
+            for waiting in batch {
+                let _ = waiting.answer.send(Err(error.clone()));
+            }
+        }
+        Err(_) => {
+            // The batch already waited out anything passing; each decision gets one try.
+            for waiting in batch {
+                let stored = try_append(db, end, &[&waiting.decision]).await;
+                let _ = waiting.answer.send(stored.map(|mut rows| rows.remove(0)));
+            }
+        }
+    }
+}
+
+async fn append_with_retries(db: &DatabaseConnection, end: &mut ChainEnd, decisions: &[&ConsentDecision]) -> Result<Vec<consent_log::Model>, DbErr> {
+    let mut attempt = 1;
+    loop {
+        match try_append(db, end, decisions).await {
+            Ok(rows) => return Ok(rows),
+            // Another process took the end of the chain (unique prev_hash) or held the write
+            // lock: read the new end and try again.
+            Err(error) if attempt == APPEND_ATTEMPTS => return Err(error),
+            Err(_) => attempt += 1,
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
 }
 
 /// One decision, as recorded.
@@ -98,65 +230,59 @@ pub fn decision_of(row: &consent_log::Model) -> Result<ConsentDecision, String> 
     })
 }
 
-/// Appends a decision at the end of the chain and returns the stored row. The row is
-/// committed before this returns, so a caller may acknowledge the decision afterwards.
-pub async fn append<C>(db: &C, mut decision: ConsentDecision) -> Result<consent_log::Model, DbErr>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
-    decision.recorded_at = whole_millis(decision.recorded_at);
-    decision.expires_at = whole_millis(decision.expires_at);
-    let _serialized = APPEND_LOCK.lock().await;
-    let mut last_error = None;
-    for _ in 0..APPEND_ATTEMPTS {
-        match try_append(db, &decision).await {
-            Ok(row) => return Ok(row),
-            // Another process took the end of the chain (unique prev_hash) or held the write
-            // lock: read the new end and try again.
-            Err(error) => last_error = Some(error),
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+/// Writes the decisions, chained in order after the end of the chain, as one INSERT: one
+/// statement, so all of them are stored or none, in one round trip to the database.
+async fn try_append(db: &DatabaseConnection, end: &mut ChainEnd, decisions: &[&ConsentDecision]) -> Result<Vec<consent_log::Model>, DbErr> {
+    let mut prev_hash = match end.0.take() {
+        Some(hash) => hash,
+        None => consent_log::Entity::find()
+            .select_only()
+            .column(consent_log::Column::RowHash)
+            .order_by_desc(consent_log::Column::Id)
+            .limit(1)
+            .into_tuple::<String>()
+            .one(db)
+            .await?
+            .unwrap_or_else(|| GENESIS_HASH.to_owned()),
+    };
+    let mut hashes = Vec::with_capacity(decisions.len());
+    let rows: Vec<consent_log::ActiveModel> = decisions
+        .iter()
+        .map(|decision| {
+            let row_hash = chain_hash(&prev_hash, decision);
+            hashes.push(row_hash.clone());
+            consent_log::ActiveModel {
+                consent_id: Set(decision.consent_id.clone()),
+                account_id: Set(decision.account_id),
+                policy_version: Set(decision.policy_version.clone()),
+                analytics: Set(decision.choices.analytics),
+                functionality: Set(decision.choices.functionality),
+                targeting: Set(decision.choices.targeting),
+                event_kind: Set(decision.event.as_str().to_owned()),
+                source: Set(decision.source.as_str().to_owned()),
+                recorded_at: Set(decision.recorded_at),
+                expires_at: Set(decision.expires_at),
+                browser_family: Set(decision.browser_family.clone()),
+                text_hash: Set(decision.text_hash.clone()),
+                ip_hash: Set(decision.ip_hash.clone()),
+                prev_hash: Set(std::mem::replace(&mut prev_hash, row_hash.clone())),
+                row_hash: Set(row_hash),
+                ..Default::default()
+            }
+        })
+        .collect();
+    let mut stored = consent_log::Entity::insert_many(rows).exec_with_returning(db).await?;
+    // Neither database promises RETURNING's order: each row is put back with its decision.
+    let mut in_order = Vec::with_capacity(hashes.len());
+    for hash in &hashes {
+        let at = stored
+            .iter()
+            .position(|row| &row.row_hash == hash)
+            .ok_or_else(|| DbErr::Custom("the database did not return a stored consent row".into()))?;
+        in_order.push(stored.swap_remove(at));
     }
-    Err(last_error.unwrap_or_else(|| DbErr::Custom("consent log append failed".into())))
-}
-
-async fn try_append<C>(db: &C, decision: &ConsentDecision) -> Result<consent_log::Model, DbErr>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
-    let txn = db.begin().await?;
-    let prev_hash = consent_log::Entity::find()
-        .select_only()
-        .column(consent_log::Column::RowHash)
-        .order_by_desc(consent_log::Column::Id)
-        .limit(1)
-        .into_tuple::<String>()
-        .one(&txn)
-        .await?
-        .unwrap_or_else(|| GENESIS_HASH.to_owned());
-    let row_hash = chain_hash(&prev_hash, decision);
-    let row = consent_log::Entity::insert(consent_log::ActiveModel {
-        consent_id: Set(decision.consent_id.clone()),
-        account_id: Set(decision.account_id),
-        policy_version: Set(decision.policy_version.clone()),
-        analytics: Set(decision.choices.analytics),
-        functionality: Set(decision.choices.functionality),
-        targeting: Set(decision.choices.targeting),
-        event_kind: Set(decision.event.as_str().to_owned()),
-        source: Set(decision.source.as_str().to_owned()),
-        recorded_at: Set(decision.recorded_at),
-        expires_at: Set(decision.expires_at),
-        browser_family: Set(decision.browser_family.clone()),
-        text_hash: Set(decision.text_hash.clone()),
-        ip_hash: Set(decision.ip_hash.clone()),
-        prev_hash: Set(prev_hash),
-        row_hash: Set(row_hash),
-        ..Default::default()
-    })
-    .exec_with_returning(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(row)
+    end.0 = hashes.pop();
+    Ok(in_order)
 }
 
 /// Where a decision sits in the chain: enough for a visitor's receipt to be checked later.

@@ -116,9 +116,9 @@ pub async fn record(
     let consent_id = previous.as_ref().map(|c| c.consent_id.clone()).unwrap_or_else(new_consent_id);
     let client_ip = super::request::client_ip(parts);
     let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
-    let row = consent_log::append(
-        &state.db,
-        ConsentDecision {
+    let row = state
+        .consent_log
+        .append(ConsentDecision {
             consent_id: consent_id.clone(),
             account_id: None,
             policy_version: POLICY_VERSION.to_owned(),
@@ -130,9 +130,8 @@ pub async fn record(
             browser_family: browser_family(user_agent),
             text_hash: text_hash(shown_text),
             ip_hash: ip_hash(&state.secret_key, client_ip),
-        },
-    )
-    .await?;
+        })
+        .await?;
     let cookie = ConsentCookie { consent_id, policy_version: POLICY_VERSION.to_owned(), decided_at: now.timestamp(), choices };
     Ok((cookie, consent_log::ChainLink { row_id: row.id, row_hash: row.row_hash }))
 }

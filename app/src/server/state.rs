@@ -1,6 +1,7 @@
 //! What the server hands to every server function and page render.
 
 use super::accounts::{sessions::SessionPolicy, throttle::SignInThrottle};
+use super::consent_log::ConsentLog;
 use super::shop::payments::PaymentProvider;
 use super::{build_assets::BuildAssets, catalog_cache::CatalogCache, form_flash::FormFlash, mail::Mailer};
 use crate::domain::{operator::Operator, tags::ConfiguredTags};
@@ -32,6 +33,8 @@ impl std::ops::Deref for AppState {
 pub struct StoreState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
+    /// Appends cookie decisions to the consent log of `db`.
+    pub consent_log: ConsentLog,
     pub operator: Operator,
     pub catalog: Arc<CatalogCache>,
     pub assets: Arc<BuildAssets>,

@@ -2,7 +2,7 @@
 //! log shows who agreed to what, also across devices), as a `link` row in the consent log.
 
 use crate::domain::consent::{ConsentEvent, ConsentSource, DECISION_LIFETIME_DAYS};
-use crate::server::consent_log::{self, ConsentDecision};
+use crate::server::consent_log::ConsentDecision;
 use crate::server::consent_service;
 use crate::server::state::AppState;
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -17,9 +17,9 @@ pub async fn link_consent_to_account(state: &AppState, parts: &Parts, account_id
     let Some(cookie) = crate::server::consent_cookie::from_request(parts, &state.secret_key) else { return Ok(false) };
     let decided_at = Utc.timestamp_opt(cookie.decided_at, 0).single().unwrap_or(now);
     let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
-    consent_log::append(
-        &state.db,
-        ConsentDecision {
+    state
+        .consent_log
+        .append(ConsentDecision {
             consent_id: cookie.consent_id,
             account_id: Some(account_id),
             policy_version: cookie.policy_version,
@@ -32,8 +32,7 @@ pub async fn link_consent_to_account(state: &AppState, parts: &Parts, account_id
             browser_family: consent_service::browser_family(user_agent),
             text_hash: consent_service::text_hash(SIGN_IN_TEXT),
             ip_hash: consent_service::ip_hash(&state.secret_key, crate::server::request::client_ip(parts)),
-        },
-    )
-    .await?;
+        })
+        .await?;
     Ok(true)
 }
