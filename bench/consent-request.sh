@@ -34,7 +34,7 @@ target_ms=5
 
 say "Preparing tools and the release build" >&2
 "$ROOT/scripts/setup" >&2
-cargo leptos build --release --precompress >&2
+cargo leptos build --release --precompress --split >&2
 command -v wrk >/dev/null || die "wrk is missing (apt-get install wrk)"
 
 work="$(mktemp -d)"

@@ -17,17 +17,11 @@ use leptos_meta::MetaTags;
 use leptos_meta::{provide_meta_context, Meta, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
-use pages::account::public::{
-    CheckEmailPage, ConfirmEmailChangePage, ConfirmEmailPage, NewPasswordPage, RegisterPage, ResetRequestPage, SignInPage,
-};
-use pages::account::signed_in::{AccountPage, AddressPage, ChangeEmailPage, ChangePasswordPage};
-use pages::admin::{AdminHomePage, AuditPage, ConsentLogPage, OutboxMessagePage, OutboxPage};
-use pages::admin_orders::{AdminOrderPage, AdminOrdersPage};
-use pages::orders::{MyOrdersPage, OrderPage};
+use pages::lazy_routes::*;
 use pages::{
-    basket::BasketPage, category::CategoryPage, checkout::CheckoutPage, cookies::CookiePreferencesPage, home::HomePage,
+    basket::BasketPage, category::CategoryPage, cookies::CookiePreferencesPage, home::HomePage,
     not_found::NotFound, privacy::PrivacyPolicyPage, product::ProductPage, search::SearchPage,
 };
 
@@ -125,28 +119,28 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/privacy") view=PrivacyPolicyPage/>
                     <Route path=path!("/cookies") view=CookiePreferencesPage/>
                     <Route path=path!("/basket") view=BasketPage ssr=SsrMode::Async/>
-                    <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async/>
-                    <Route path=path!("/orders/:number") view=OrderPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/orders") view=MyOrdersPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/register") view=RegisterPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/register/check-email") view=CheckEmailPage/>
-                    <Route path=path!("/account/sign-in") view=SignInPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/reset") view=ResetRequestPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/reset/new") view=NewPasswordPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/confirm-email") view=ConfirmEmailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/confirm-email-change") view=ConfirmEmailChangePage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/password") view=ChangePasswordPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/email") view=ChangeEmailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/addresses/new") view=AddressPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/addresses/:id") view=AddressPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin") view=AdminHomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/outbox") view=OutboxPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/outbox/:id") view=OutboxMessagePage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/orders") view=AdminOrdersPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/orders/:number") view=AdminOrderPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/consent-log") view=ConsentLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/checkout") view={Lazy::<CheckoutRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/orders/:number") view={Lazy::<OrderRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/orders") view={Lazy::<MyOrdersRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/register/check-email") view={Lazy::<CheckEmailRoute>::new()}/>
+                    <Route path=path!("/account/sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/reset") view={Lazy::<ResetRequestRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/reset/new") view={Lazy::<NewPasswordRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/confirm-email") view={Lazy::<ConfirmEmailRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/confirm-email-change") view={Lazy::<ConfirmEmailChangeRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/password") view={Lazy::<ChangePasswordRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/email") view={Lazy::<ChangeEmailRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/addresses/new") view={Lazy::<AddressRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/addresses/:id") view={Lazy::<AddressRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view={Lazy::<AdminHomeRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/outbox") view={Lazy::<OutboxRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/outbox/:id") view={Lazy::<OutboxMessageRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orders") view={Lazy::<AdminOrdersRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orders/:number") view={Lazy::<AdminOrderRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/consent-log") view={Lazy::<ConsentLogRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

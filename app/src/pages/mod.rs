@@ -8,6 +8,7 @@ pub mod category;
 pub mod checkout;
 pub mod cookies;
 pub mod home;
+pub mod lazy_routes;
 pub mod not_found;
 pub mod orders;
 pub mod privacy;
