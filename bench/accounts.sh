@@ -21,7 +21,7 @@ trap cleanup EXIT
 
 say "Building the server and the seeding program (release)" >&2
 cargo build --release -p server --bin server --example sign_in_bench_seed >&2
-[[ -f "$SITE_ROOT/pkg/sop-store.js" || -n "$(ls "$SITE_ROOT/pkg" 2>/dev/null)" ]] || die "no site build: run cargo leptos build --release first"
+[[ -f "$SITE_ROOT/pkg/sop-store.js" || -n "$(ls "$SITE_ROOT/pkg" 2>/dev/null)" ]] || die "no site build: run cargo leptos build --release --split first"
 seed="$("$CARGO_TARGET_DIR/release/examples/sign_in_bench_seed" "sqlite://$work/bench.db?mode=rwc" "$accounts" "$password")"
 value() { awk -v k="$1" 'index($0, k "=") == 1 { print substr($0, length(k) + 2) }' <<<"$seed"; }
 

@@ -24,7 +24,7 @@ server_pid=""
 cleanup() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-[[ -n "$(ls "$SITE_ROOT/pkg" 2>/dev/null)" ]] || die "no site build in $SITE_ROOT: run cargo leptos build --release first"
+[[ -n "$(ls "$SITE_ROOT/pkg" 2>/dev/null)" ]] || die "no site build in $SITE_ROOT: run cargo leptos build --release --split first"
 curl -so /dev/null "http://127.0.0.1:$port/" && die "port $port is in use: stop whatever listens there first"
 say "Building the server and the checkout benchmark (release)" >&2
 # Two builds: together, the example's dev-dependencies would change the features of the
