@@ -1,14 +1,11 @@
 import { test, expect, waitForHydration, statusError } from './fixtures';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from '@playwright/test';
+import { STAFF, PASSWORD, unique, signIn as submitSignIn, register, confirm } from './accounts';
 
 // The journey from basket to order (issue 4): guest and signed-in checkout, with and without
 // JavaScript, a declined card, a stock conflict, the order pages and mail, the staff's order
 // statuses, and the basket merge on sign-in. Other specs share this database: each test uses its
 // own e-mail addresses, and products no other spec buys.
-
-// The staff account serve-for-tests.sh creates with `server admin create`.
-const STAFF = { email: 'staff@sop-store.test', password: 'staff e2e passphrase' };
-const PASSWORD = 'correct horse battery staple';
 
 const CARDS = {
   visa: '4242 4242 4242 4242',
@@ -22,7 +19,6 @@ const FULL_CARD_NUMBERS = [CARDS.visa, CARDS.mastercard, ...Object.values(CARDS)
 const ORDER_NUMBER = /SOP-[A-Z0-9]{4}-[A-Z0-9]{4}/;
 const PLACED_URL = /\/orders\/(SOP-[A-Z0-9]{4}-[A-Z0-9]{4})\?key=([^&#]+)&placed=1$/;
 
-const unique = (who: string) => `${who}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
 
 // ---- Other browsers: a context with its own cookies, whose console is watched like `page`'s ----
 
@@ -50,11 +46,7 @@ async function visitor(browser: Browser, options: BrowserContextOptions = {}, ex
 // ---- Accounts (as in accounts.spec.ts) ----
 
 async function signIn(page: Page, email: string, password: string) {
-  await page.goto('/account/sign-in');
-  await waitForHydration(page);
-  await page.getByLabel('Email address').first().fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await submitSignIn(page, email, password);
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
 }
@@ -85,19 +77,9 @@ function pathFromMail(body: string, path: string): string {
   return match![1];
 }
 
-async function register(page: Page, browser: Browser, name: string, email: string) {
-  await page.goto('/account/register');
-  await waitForHydration(page);
-  await page.getByLabel('Full name').fill(name);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
-  const link = await asStaff(browser, async (staff) => pathFromMail((await readMail(staff, email, /./)).body, '/account/confirm-email?token='));
-  await page.goto(link);
-  await waitForHydration(page);
-  await page.getByRole('button', { name: 'Confirm my email address' }).click();
-  await expect(page.getByText('Your email address is confirmed')).toBeVisible();
+async function registerAndConfirm(page: Page, browser: Browser, name: string, email: string) {
+  await register(page, name, email);
+  await confirm(page, browser, email);
 }
 
 // ---- Basket ----
@@ -367,7 +349,7 @@ test('when the last one sells while a second shopper is at checkout, the second 
 test('P05 a signed-in checkout uses the saved addresses, and the order is in the account history', async ({ page, browser }) => {
   test.setTimeout(150_000);
   const email = unique('mo');
-  await register(page, browser, 'Mo Saved', email);
+  await registerAndConfirm(page, browser, 'Mo Saved', email);
   await signIn(page, email, PASSWORD);
 
   const saveAddress = async (kind: 'Billing address' | 'Delivery address', address: Address) => {
@@ -424,7 +406,7 @@ test('P05 a signed-in checkout uses the saved addresses, and the order is in the
   await guest.close();
   const stranger = await visitor(browser, {}, [statusError(404)]);
   const strangerEmail = unique('nan');
-  await register(stranger.page, browser, 'Nan Other', strangerEmail);
+  await registerAndConfirm(stranger.page, browser, 'Nan Other', strangerEmail);
   await signIn(stranger.page, strangerEmail, PASSWORD);
   await expectOrderHidden(stranger.page, `/orders/${number}`);
   await stranger.page.goto('/account/orders');
@@ -479,7 +461,7 @@ test('signing in adds the guest basket to the account basket', async ({ page, br
 
   // The account already holds one jar set in its basket.
   const owner = await visitor(browser);
-  await register(owner.page, browser, 'Quin Merge', email);
+  await registerAndConfirm(owner.page, browser, 'Quin Merge', email);
   await signIn(owner.page, email, PASSWORD);
   await addToBasket(owner.page, 'glass-storage-jars', 1);
   await expectBasketCount(owner.page, 1);
