@@ -14,7 +14,9 @@ export default defineConfig({
   workers: 1,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  reporter: [['list']],
+  // The JSON report is what scripts/test reads to know the suite really ran: cargo-leptos can
+  // exit 0 when the build it runs first fails (cargo-leptos#114), and then no test runs at all.
+  reporter: [['list'], ['json', { outputFile: process.env.SOP_E2E_REPORT ?? 'test-results/report.json' }]],
   use: {
     baseURL,
     trace: 'off',

@@ -17,6 +17,7 @@ export GOOGLE_ANALYTICS_ID=G-E2ETEST01
 export FACEBOOK_PIXEL_ID=1000000001
 export LINKEDIN_PARTNER_ID=100001
 server="${SOP_SERVER_BIN:-$target/release/server}"
-# A staff account, so the tests can read the outbox as staff do (no SMTP here: mail is held).
+# A staff account for the staff journeys. No SMTP here: mail is held, and the tests read a
+# held message's one-time link with `server mail show` as an operator would (tests/accounts.ts).
 echo "staff e2e passphrase" | "$server" admin create --email staff@sop-store.test --name "E2E Staff" --password-stdin
 exec "$server" serve

@@ -35,6 +35,8 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
     let page_tags = use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<server::consent_service::PageTags>().copied())
         .map_or(domain::tags::TagSet::EMPTY, |tags| tags.0);
+    let hide_referrer = use_context::<http::request::Parts>()
+        .is_some_and(|parts| parts.extensions.get::<server::consent_service::PrivateReferrer>().is_some());
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
@@ -45,7 +47,7 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
                 // leptos_meta component the browser bundle would have to carry.
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <server::build_assets::BuildAssetTags assets/>
-                <components::tag_loaders::TagLoaders configured=state.tags.clone() allowed=page_tags/>
+                <components::tag_loaders::TagLoaders configured=state.tags.clone() allowed=page_tags hide_referrer/>
                 <MetaTags/>
             </head>
             <body>
@@ -96,6 +98,7 @@ pub fn App() -> impl IntoView {
     // Effects run only in the browser, after hydration: browser tests wait for this mark.
     #[cfg(feature = "hydrate")]
     Effect::new(|_| {
+        components::private_navigation::load_personal_pages_afresh();
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("data-hydrated", "true");
         }
@@ -126,12 +129,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/register/check-email") view={Lazy::<CheckEmailRoute>::new()}/>
                     <Route path=path!("/account/sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/two-factor") view={Lazy::<TwoFactorRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/reset") view={Lazy::<ResetRequestRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/reset/new") view={Lazy::<NewPasswordRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/confirm-email") view={Lazy::<ConfirmEmailRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/confirm-email-change") view={Lazy::<ConfirmEmailChangeRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/password") view={Lazy::<ChangePasswordRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/email") view={Lazy::<ChangeEmailRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/sessions") view={Lazy::<SessionsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/addresses/new") view={Lazy::<AddressRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/addresses/:id") view={Lazy::<AddressRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view={Lazy::<AdminHomeRoute>::new()} ssr=SsrMode::Async/>

@@ -1,5 +1,5 @@
 import { test, expect, waitForHydration, statusError } from './fixtures';
-import { PASSWORD, unique, signIn, linkFromOutbox, register, confirm } from './accounts';
+import { PASSWORD, unique, signIn, linkFromOutbox, register, confirm, createStaff, codeFor, wrongCode, signInAsStaff } from './accounts';
 
 test('register, confirm, sign in, edit details and addresses, sign out', async ({ page, browser }) => {
   const email = unique('ann');
@@ -26,6 +26,7 @@ test('register, confirm, sign in, edit details and addresses, sign out', async (
 
   await page.getByRole('link', { name: 'Add an address' }).click();
   await expect(page.getByRole('heading', { name: 'Add an address' })).toBeVisible();
+  await waitForHydration(page);
   await page.getByLabel('Address line 1').fill('1 High Street');
   await page.getByLabel('Town or city').fill('Leeds');
   await page.getByLabel('Postcode').fill('ls1 1aa');
@@ -35,6 +36,7 @@ test('register, confirm, sign in, edit details and addresses, sign out', async (
 
   await page.locator('.address').getByRole('link', { name: 'Edit' }).click();
   await expect(page.getByRole('heading', { name: 'Edit address' })).toBeVisible();
+  await waitForHydration(page);
   await page.getByLabel('Billing address').check();
   await page.getByLabel('Address line 1').fill('2 Low Road');
   await page.getByRole('button', { name: 'Save address' }).click();
@@ -146,4 +148,45 @@ test.describe('the staff area', () => {
   expect(response!.status()).toBe(403);
   await expect(page.getByText('Your account cannot open this page.')).toBeVisible();
 });
+
+  // S11: a new staff member sets up an authenticator app at the first sign-in; the staff area
+  // waits for its code, and every later sign-in asks for a code again.
+  test('S11 staff set up an authenticator app at the first sign-in, then sign in with its code', async ({ page }) => {
+    test.setTimeout(90_000);
+    const staff = { email: unique('sid'), password: 'a new staff passphrase' };
+    createStaff(staff.email, staff.password);
+    await signIn(page, staff.email, staff.password);
+    await expect(page).toHaveURL(/\/account\/two-factor\?next=%2Faccount$/);
+    await expect(page.getByRole('heading', { name: 'Set up your authenticator app' })).toBeVisible();
+    const secret = (await page.locator('[data-totp-secret]').innerText()).replace(/\s/g, '');
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    await expect(page.locator('[data-totp-uri]')).toContainText(`otpauth://totp/SOP%20Store:`);
+    await expect(page.locator('[data-totp-uri]')).toContainText(`secret=${secret}`);
+
+    // The staff area sends the half-signed-in visitor to the code, and comes back after it.
+    await page.goto('/admin');
+    await expect(page).toHaveURL(/\/account\/two-factor\?next=%2Fadmin$/);
+    await waitForHydration(page);
+    await page.getByLabel('Security code').fill(wrongCode(secret));
+    await page.getByRole('button', { name: 'Confirm and continue' }).click();
+    await expect(page.locator('.error-summary')).toContainText('The code is not right');
+    await expect(page.locator('#two-factor-code-error')).toContainText('The code is not right');
+    await page.getByLabel('Security code').fill(await codeFor(staff.email, secret));
+    await page.getByRole('button', { name: 'Confirm and continue' }).click();
+    await expect(page).toHaveURL(/\/admin$/);
+    await expect(page.getByRole('link', { name: 'Outbox' })).toBeVisible();
+
+    // Signed out and in again: the code page asks for the code alone, never the key.
+    await page.goto('/account');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByText('You have signed out.')).toBeVisible();
+    await signIn(page, staff.email, staff.password);
+    await expect(page.getByRole('heading', { name: 'Enter your security code' })).toBeVisible();
+    await expect(page.locator('[data-totp-secret]')).toHaveCount(0);
+    await page.goto('/account');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signInAsStaff(page, staff);
+    await page.goto('/admin');
+    await expect(page.getByRole('link', { name: 'Outbox' })).toBeVisible();
+  });
 });

@@ -72,9 +72,16 @@ export { expect };
 export const statusError = (status: number) =>
   new RegExp(`^Failed to load resource: the server responded with a status of ${status} `);
 
-// Hydration done: the wasm ran and its effects (data-hydrated on <html>) took hold.
+// Hydration done: the wasm ran and its effects took hold, on the app (data-hydrated on <html>)
+// and on every form with a hydrated submit handler (data-enhanced from the server, data-hydrated
+// once live; app/src/components/hydration.rs). A lazy route or a <Suspense> hydrates after the
+// app shell, so the <html> mark alone does not mean a form's button posts in place.
 export async function waitForHydration(page: Page) {
-  await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true');
+  await page.waitForFunction(
+    () =>
+      document.documentElement.dataset.hydrated === 'true' &&
+      document.querySelectorAll('form[data-enhanced]:not([data-hydrated])').length === 0,
+  );
 }
 
 // The choices in the consent cookie's value (v2.<id>.<version>.<time>.<bits>.<signature>).

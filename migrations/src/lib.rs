@@ -7,6 +7,9 @@ mod m20261130_000002_create_consent_log;
 mod m20261130_000003_create_accounts;
 mod m20261130_000004_create_mail_outbox;
 mod m20261130_000005_create_orders;
+mod m20261203_000006_add_outbox_secret_link;
+mod m20261203_000007_create_consent_chain_checkpoint;
+mod m20261203_000008_add_second_factor;
 
 pub struct Migrator;
 
@@ -19,6 +22,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000003_create_accounts::Migration),
             Box::new(m20261130_000004_create_mail_outbox::Migration),
             Box::new(m20261130_000005_create_orders::Migration),
+            Box::new(m20261203_000006_add_outbox_secret_link::Migration),
+            Box::new(m20261203_000007_create_consent_chain_checkpoint::Migration),
+            Box::new(m20261203_000008_add_second_factor::Migration),
         ]
     }
 }

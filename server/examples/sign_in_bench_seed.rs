@@ -29,6 +29,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         role: Set("customer".to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
+        totp_secret: Set(None),
+        totp_enabled_at: Set(None),
+        totp_last_step: Set(None),
     });
     account::Entity::insert_many(rows).exec(&db).await?;
 

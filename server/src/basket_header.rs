@@ -17,7 +17,7 @@ fn is_page(path: &str) -> bool {
 
 pub async fn count_for_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
-    if parts.method == Method::GET && is_page(parts.uri.path()) && app::server::accounts::sessions::token_from(&parts).is_some() {
+    if parts.method == Method::GET && is_page(parts.uri.path()) && app::server::accounts::sessions::token_from(&parts, state.secure_cookies).is_some() {
         let count = basket::item_count_for(&state, &parts).await;
         parts.extensions.insert(BasketCount(count));
     }

@@ -3,6 +3,7 @@
 
 use app::domain::operator::{DataProtectionContact, Operator};
 use app::server::mail::{MailFrom, SmtpUrl};
+use app::server::request::TrustedProxies;
 use app::domain::tags::{ConfiguredTags, Tag};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use rand::RngCore;
@@ -37,7 +38,29 @@ pub struct Config {
     pub session_max: chrono::Duration,
     /// Optional tags (P11, P29): each is off unless its id is set.
     pub tags: ConfiguredTags,
+    /// Who takes card payments at checkout (`PAYMENTS`).
+    pub payments: PaymentsConfig,
+    /// The reverse proxies whose `X-Forwarded-For` is read (`TRUSTED_PROXIES`); none by default.
+    pub trusted_proxies: TrustedProxies,
+    /// How long and how many visitors' connections may stay open (issue 21, S9).
+    pub connections: ConnectionLimits,
     pub log_filter: String,
+}
+
+/// Limits that keep slow or idle clients from tying up the server (issue 21, S9).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// A request's head must arrive within this long (`HEADER_READ_TIMEOUT_SECS`); it is also
+    /// how long a kept-alive connection may wait for its next request.
+    pub header_read_timeout: std::time::Duration,
+    /// Connections served at once (`MAX_CONNECTIONS`); further ones wait in the OS backlog.
+    pub max_connections: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self { header_read_timeout: std::time::Duration::from_secs(10), max_connections: 1024 }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,6 +81,28 @@ pub enum DatabaseKind {
 pub struct MailConfig {
     pub smtp_url: Option<SmtpUrl>,
     pub from: MailFrom,
+}
+
+/// The payment provider (`PAYMENTS`). The test gateway is the only one built in: it takes no
+/// real money, so a store served over https must ask for it by name (issue 21, S2), and its
+/// checkout page says it is in test mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaymentsConfig {
+    TestGateway,
+}
+
+impl PaymentsConfig {
+    /// `PAYMENTS` as given, and whether the store is public (an https `PUBLIC_URL`).
+    pub fn parse(raw: Option<&str>, served_over_https: bool) -> Result<Self, String> {
+        match raw.map(|r| r.trim().to_ascii_lowercase()) {
+            Some(value) if value == "test" => Ok(Self::TestGateway),
+            Some(_) => Err("expected test (the test gateway is the only payment provider built in)".to_owned()),
+            None if served_over_https => Err("PAYMENTS is not set and PUBLIC_URL is https: the only payment provider built in is the \
+                 test gateway, which takes no real money. Set PAYMENTS=test to run this store in test mode"
+                .to_owned()),
+            None => Ok(Self::TestGateway),
+        }
+    }
 }
 
 /// Where cargo-leptos put the built wasm, JS, CSS and public files.
@@ -197,7 +242,7 @@ impl Config {
                     .ok()
                     .filter(|n| (1..=max).contains(n))
                     .map(chrono::Duration::minutes)
-                    .ok_or_else(|| invalid(name, &raw, &format!("expected a whole number of minutes from 1 to {max}"))),
+                    .ok_or_else(|| invalid(name, &raw, format!("expected a whole number of minutes from 1 to {max}"))),
             }
         };
         let session_idle = minutes("SESSION_IDLE_MINUTES", 120, 24 * 60)?;
@@ -236,6 +281,34 @@ impl Config {
             return Err(invalid("DPC_EMAIL", &operator.data_protection.email, "expected an e-mail address"));
         }
 
+        let trusted_proxies = match get("TRUSTED_PROXIES") {
+            None => TrustedProxies::default(),
+            Some(raw) => TrustedProxies::parse(&raw).map_err(|problem| invalid("TRUSTED_PROXIES", &raw, problem))?,
+        };
+        // A whole number from 1 to `max`, or `default` when unset.
+        let whole_number = |name: &'static str, default: u64, max: u64, unit: &str| -> Result<u64, ConfigError> {
+            match get(name) {
+                None => Ok(default),
+                Some(raw) => raw
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| (1..=max).contains(n))
+                    .ok_or_else(|| invalid(name, &raw, format!("expected a whole number{unit} from 1 to {max}"))),
+            }
+        };
+        let default_limits = ConnectionLimits::default();
+        let connections = ConnectionLimits {
+            header_read_timeout: std::time::Duration::from_secs(whole_number(
+                "HEADER_READ_TIMEOUT_SECS",
+                default_limits.header_read_timeout.as_secs(),
+                120,
+                " of seconds",
+            )?),
+            max_connections: whole_number("MAX_CONNECTIONS", default_limits.max_connections as u64, 100_000, "")? as usize,
+        };
+        let payments = PaymentsConfig::parse(get("PAYMENTS").as_deref(), secure_cookies)
+            .map_err(|problem| invalid("PAYMENTS", get("PAYMENTS").as_deref().unwrap_or("<unset>"), problem))?;
+
         // Each tag is off when its variable is unset; a set but malformed id stops start-up
         // rather than silently running without (or with a broken) tag.
         let mut tag_ids = Vec::new();
@@ -262,6 +335,9 @@ impl Config {
             session_idle,
             session_max,
             tags: ConfiguredTags::new(tag_ids),
+            payments,
+            trusted_proxies,
+            connections,
             log_filter: text("RUST_LOG", "info,sqlx=warn,sea_orm=warn"),
         })
     }
@@ -304,7 +380,7 @@ pub fn load_or_create_secret(source: &SecretSource) -> Result<SecretKey, ConfigE
 fn write_new_secret(path: &Path, key: &SecretKey) -> std::io::Result<()> {
     use std::io::Write;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+        crate::private_files::create_private_folder(dir)?;
     }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -354,6 +430,54 @@ mod tests {
         assert!(error.to_string().starts_with("MAIL_FROM is invalid"), "{error}");
     }
 
+    // S2: the test gateway takes no money, so a public (https) store must ask for it by name.
+    #[test]
+    fn s2_an_https_store_refuses_to_start_with_the_test_gateway_unless_asked_for() {
+        assert_eq!(config(&[]).unwrap().payments, PaymentsConfig::TestGateway, "local http: test mode by default");
+        assert_eq!(config(&[("PUBLIC_URL", "http://127.0.0.1:3000")]).unwrap().payments, PaymentsConfig::TestGateway);
+        let error = config(&[("PUBLIC_URL", "https://shop.example")]).unwrap_err().to_string();
+        assert!(error.starts_with("PAYMENTS is invalid") && error.contains("Set PAYMENTS=test"), "{error}");
+        let c = config(&[("PUBLIC_URL", "https://shop.example"), ("PAYMENTS", "test")]).unwrap();
+        assert_eq!(c.payments, PaymentsConfig::TestGateway);
+        let error = config(&[("PAYMENTS", "stripe")]).unwrap_err().to_string();
+        assert!(error.contains("expected test"), "{error}");
+    }
+
+    // S7: proxies are trusted only when listed, and a bad list stops start-up by name.
+    #[test]
+    fn s7_trusted_proxies_are_none_unless_listed() {
+        assert!(config(&[]).unwrap().trusted_proxies.is_empty());
+        assert!(!config(&[("TRUSTED_PROXIES", "10.0.0.0/8,127.0.0.1")]).unwrap().trusted_proxies.is_empty());
+        let error = config(&[("TRUSTED_PROXIES", "10.0.0.0/33")]).unwrap_err().to_string();
+        assert!(error.starts_with("TRUSTED_PROXIES is invalid"), "{error}");
+    }
+
+    // S9: slow clients meet a header deadline and a cap on open connections, both configurable.
+    #[test]
+    fn s9_connection_limits_default_to_ten_seconds_and_1024_connections() {
+        let limits = config(&[]).unwrap().connections;
+        assert_eq!(limits.header_read_timeout, std::time::Duration::from_secs(10));
+        assert_eq!(limits.max_connections, 1024);
+        let limits = config(&[("HEADER_READ_TIMEOUT_SECS", "1"), ("MAX_CONNECTIONS", "100000")]).unwrap().connections;
+        assert_eq!(limits, ConnectionLimits { header_read_timeout: std::time::Duration::from_secs(1), max_connections: 100_000 });
+        assert_eq!(config(&[("HEADER_READ_TIMEOUT_SECS", "120")]).unwrap().connections.header_read_timeout.as_secs(), 120);
+    }
+
+    #[test]
+    fn s9_connection_limits_out_of_range_stop_start_up_by_name() {
+        for (var, value) in [
+            ("HEADER_READ_TIMEOUT_SECS", "0"),
+            ("HEADER_READ_TIMEOUT_SECS", "121"),
+            ("HEADER_READ_TIMEOUT_SECS", "ten"),
+            ("MAX_CONNECTIONS", "0"),
+            ("MAX_CONNECTIONS", "100001"),
+            ("MAX_CONNECTIONS", "-1"),
+        ] {
+            let error = config(&[(var, value)]).unwrap_err().to_string();
+            assert!(error.starts_with(&format!("{var} is invalid: expected a whole number")), "{error}");
+        }
+    }
+
     #[test]
     fn listen_addr_wins_over_the_cargo_leptos_address() {
         let c = config(&[("LEPTOS_SITE_ADDR", "127.0.0.1:4000"), ("LISTEN_ADDR", "0.0.0.0:8080")]).unwrap();
@@ -368,7 +492,7 @@ mod tests {
         assert_eq!(config.session_idle, chrono::Duration::hours(2));
         assert_eq!(config.session_max, chrono::Duration::days(7));
         assert_eq!(config.public_url, None);
-        let config = self::config(&[("SESSION_IDLE_MINUTES", "30"), ("PUBLIC_URL", "https://shop.example/")]).unwrap();
+        let config = self::config(&[("SESSION_IDLE_MINUTES", "30"), ("PUBLIC_URL", "https://shop.example/"), ("PAYMENTS", "test")]).unwrap();
         assert_eq!(config.session_idle, chrono::Duration::minutes(30));
         assert_eq!(config.public_url.as_deref(), Some("https://shop.example"));
         assert!(config.secure_cookies);

@@ -1,6 +1,7 @@
 //! Connecting to the database and bringing its schema up to date.
 
 use crate::config::{DatabaseConfig, DatabaseKind};
+use crate::private_files;
 use app::server::consent_log::ConsentLog;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{
@@ -13,6 +14,8 @@ use std::{path::Path, time::Duration};
 pub enum DatabaseError {
     #[error("could not create the folder {folder} for the SQLite database: {source}")]
     CreateFolder { folder: String, source: std::io::Error },
+    #[error("could not create the SQLite database file {file}: {source}")]
+    CreateFile { file: String, source: std::io::Error },
     #[error("could not connect to the database at {url}: {source}")]
     Connect { url: String, source: DbErr },
     #[error("could not bring the database schema up to date: {0}")]
@@ -50,9 +53,14 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, Data
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
     if config.kind == DatabaseKind::Sqlite {
-        if let Some(folder) = sqlite_file(&config.url).and_then(|f| Path::new(f).parent()).filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(folder)
-                .map_err(|source| DatabaseError::CreateFolder { folder: folder.display().to_string(), source })?;
+        if let Some(file) = sqlite_file(&config.url).map(Path::new) {
+            if let Some(folder) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+                private_files::create_private_folder(folder)
+                    .map_err(|source| DatabaseError::CreateFolder { folder: folder.display().to_string(), source })?;
+            }
+            // Created here for its owner only (S10); SQLite would follow the umask.
+            private_files::create_private_file_if_missing(file)
+                .map_err(|source| DatabaseError::CreateFile { file: file.display().to_string(), source })?;
         }
         options.map_sqlx_sqlite_opts(|sqlite| {
             sqlite

@@ -39,6 +39,22 @@ enum Command {
         #[command(subcommand)]
         action: AdminCommand,
     },
+    /// The mail outbox, for the operator at this machine.
+    Mail {
+        #[command(subcommand)]
+        action: MailCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Print the newest message to an address as its recipient gets it, one-time link included:
+    /// how a store without SMTP_URL lets its operator read held mail (staff in the web outbox
+    /// never see such links).
+    Show {
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -126,15 +142,29 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             database::migrate(&db).await.map_err(|e| e.to_string())?;
             match create_or_promote(&db, &email, &name, role, &password, chrono::Utc::now()).await.map_err(|e| e.to_string())? {
                 StaffOutcome::Created { account_id } => {
-                    println!("Created {} account {account_id}. Sign in at /account/sign-in.", role.as_str());
+                    println!(
+                        "Created {} account {account_id}. Sign in at /account/sign-in: at the first sign-in it must set up an authenticator app (staff need its 6-digit code at every sign-in).",
+                        role.as_str()
+                    );
                     if generated {
                         println!("Its password (shown once, change it after signing in): {password}");
                     }
                 }
                 StaffOutcome::Promoted { account_id, ended_sessions } => {
-                    println!("Account {account_id} is now {}; its password is unchanged. {ended_sessions} session(s) ended.", role.as_str());
+                    println!(
+                        "Account {account_id} is now {}; its password is unchanged. {ended_sessions} session(s) ended. Staff sign in with an authenticator app's code; without one set up yet, it sets one up at its next sign-in.",
+                        role.as_str()
+                    );
                 }
             }
+            Ok(())
+        }
+        Command::Mail { action: MailCommand::Show { to } } => {
+            let db = database::connect(&config.database).await.map_err(|e| e.to_string())?;
+            database::migrate(&db).await.map_err(|e| e.to_string())?;
+            let newest = app::server::mail::outbox::newest_for_recipient(&db, to.trim()).await.map_err(|e| e.to_string())?;
+            let (summary, text_body) = newest.ok_or_else(|| format!("the outbox has no message to {}", to.trim()))?;
+            println!("To: {}\nSubject: {}\nKind: {}\nStatus: {}\nWritten: {}\n\n{text_body}", summary.to_address, summary.subject, summary.kind.label(), summary.status.label(), summary.created_at);
             Ok(())
         }
         Command::Consent { action: ConsentCommand::Verify } => {

@@ -12,7 +12,7 @@ use http::{header, StatusCode};
 /// `GET /cookies/receipt.json`: the visitor's latest decision, as a file to keep.
 pub async fn download(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let Some(cookie) = consent_cookie::from_request(&parts, &state.secret_key) else {
+    let Some(cookie) = consent_cookie::from_request(&parts, &state.keys.consent_cookie, state.secure_cookies) else {
         return (StatusCode::NOT_FOUND, "You have not made a cookie choice on this browser yet, so there is no receipt.").into_response();
     };
     match consent_log::latest_for(&state.db, &cookie.consent_id).await {

@@ -2,8 +2,13 @@
 //! nonce is fresh for each request (handed to Leptos for its own inline scripts) and whose
 //! third-party hosts are exactly those of the tags the visitor's consent allows.
 
+use app::domain::private_pages::shows_personal_data;
 use app::domain::tags::{TagHosts, TagSet};
-use app::server::{consent_cookie, consent_service::PageTags, state::AppState};
+use app::server::{
+    consent_cookie,
+    consent_service::{PageTags, PrivateReferrer},
+    state::AppState,
+};
 use axum::{
     extract::{Request, State},
     middleware::Next,
@@ -46,22 +51,59 @@ pub fn content_security_policy(nonce: &str, tags: TagSet) -> String {
     )
 }
 
+/// Whether the request was sent from a page of this store that shows personal data, as its
+/// `Referer` (the full address, under our same-origin policy) says: a page opened from an order
+/// page, say, whose address holds the order number and its key.
+fn comes_from_a_personal_page(parts: &http::request::Parts) -> bool {
+    let (Some(referer), Some(host)) = (parts.headers.get(header::REFERER), parts.headers.get(header::HOST)) else { return false };
+    let (Ok(referer), Ok(host)) = (referer.to_str(), host.to_str()) else { return false };
+    ["http://", "https://"].iter().filter_map(|scheme| referer.strip_prefix(scheme)?.strip_prefix(host)).any(|rest| {
+        rest.starts_with('/') && shows_personal_data(rest.split(['?', '#']).next().unwrap_or_default())
+    })
+}
+
+/// A year of HSTS for a store served over https: once a browser has seen it, it never talks to
+/// the store over plain http again, so a network attacker cannot strip TLS (S10).
+pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000; includeSubDomains";
+
 /// Works out, once per request, which tags its page may load ([`PageTags`], read by the shell)
 /// and sends the matching policy with the other security headers.
 pub async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let nonce = new_nonce();
     let (mut parts, body) = request.into_parts();
-    let choices = consent_cookie::current_choices(&parts, &state.secret_key, chrono::Utc::now()).unwrap_or_default();
-    let tags = state.tags.allowed(choices);
+    // B05: while the browser sends GPC, no targeting tag loads, whatever the cookie says.
+    let choices = consent_cookie::current_choices(&parts, &state.keys.consent_cookie, state.secure_cookies, chrono::Utc::now())
+        .unwrap_or_default()
+        .under_gpc(crate::gpc::sends_gpc(&parts.headers));
+    // A page with personal data runs no optional tag, whatever the consent (P14, P28): no tag
+    // can read a token, key or order number from its address or its content.
+    let private = shows_personal_data(parts.uri.path());
+    let tags = if private { TagSet::EMPTY } else { state.tags.allowed(choices) };
+    if !tags.is_empty() && comes_from_a_personal_page(&parts) {
+        parts.extensions.insert(PrivateReferrer);
+    }
     parts.extensions.insert(CspNonce(nonce.clone()));
     parts.extensions.insert(PageTags(tags));
     let mut response = next.run(Request::from_parts(parts, body)).await;
     let headers = response.headers_mut();
+    if private {
+        // S10: never kept by a browser or proxy cache, for the next person at a shared computer.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.secure_cookies {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(STRICT_TRANSPORT_SECURITY));
+    }
     if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce, tags)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    // Other sites learn at most our origin, and from a page with personal data (whose address
+    // may hold a token, key or order number) nothing at all (P14, P28). Our own pages still get
+    // its full address: a plain form post is answered by a redirect back to it, and a same-origin
+    // POST must carry its Origin (under "no-referrer" a browser sends `Origin: null`). The next
+    // page's tags are kept from reading it in document.referrer instead ([`PrivateReferrer`]).
+    let referrer_policy = if private { "same-origin" } else { "strict-origin-when-cross-origin" };
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer_policy));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         header::HeaderName::from_static("permissions-policy"),
@@ -71,6 +113,37 @@ pub async fn security_headers(State(state): State<AppState>, request: Request, n
         header::HeaderName::from_static("cross-origin-opener-policy"),
         HeaderValue::from_static("same-origin"),
     );
+    response
+}
+
+/// The `host[:port]` of a URL such as `https://shop.example:8443/`, lower-cased.
+pub fn host_of_url(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    (!authority.is_empty()).then(|| authority.to_ascii_lowercase())
+}
+
+/// Whether a request naming `host` is for this store, which answers only to `expected` (the
+/// host of `PUBLIC_URL`, with its port if it has one; a default port may be written or not).
+pub fn is_expected_host(host: Option<&str>, expected: &str) -> bool {
+    let Some(host) = host.map(str::to_ascii_lowercase) else { return false };
+    let without_default_port = |h: &str| h.strip_suffix(":443").or_else(|| h.strip_suffix(":80")).unwrap_or(h).to_owned();
+    host == expected || without_default_port(&host) == without_default_port(expected)
+}
+
+/// Refuses a request whose `Host` is not the store's own (S10) when `PUBLIC_URL` names it: the
+/// links the store writes into pages and e-mails come from `PUBLIC_URL`, and a request for
+/// another name is a misdirected or forged one (DNS rebinding, Host header injection).
+pub async fn refuse_unknown_hosts(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(expected) = state.expected_host.as_deref() else { return next.run(request).await };
+    let host = request.headers().get(header::HOST).and_then(|v| v.to_str().ok()).or_else(|| request.uri().authority().map(|a| a.as_str()));
+    if is_expected_host(host, expected) {
+        return next.run(request).await;
+    }
+    tracing::warn!(path = request.uri().path(), "refused a request for another host");
+    let mut response = Response::new(axum::body::Body::from("This server does not answer for that host name."));
+    *response.status_mut() = http::StatusCode::MISDIRECTED_REQUEST;
     response
 }
 
@@ -141,6 +214,37 @@ mod tests {
         assert!(!is_same_site_request(&post, host, Some("http://127.0.0.1:3000.evil.example"), None));
         assert!(!is_same_site_request(&post, host, None, Some("http://127.0.0.1:3000@evil.example/")));
         assert!(!is_same_site_request(&post, None, Some("http://127.0.0.1:3000"), None), "no Host to compare with");
+    }
+
+    // P14, P28: a page opened from a personal page of ours keeps that address from its tags.
+    #[test]
+    fn p14_a_page_opened_from_a_personal_page_is_told_so() {
+        let from = |referer: &str| {
+            let request = http::Request::builder().header("host", "shop.example").header("referer", referer).body(()).unwrap();
+            comes_from_a_personal_page(&request.into_parts().0)
+        };
+        assert!(from("https://shop.example/orders/SOP-AAAA-BBBB?key=abc&placed=1"));
+        assert!(from("https://shop.example/account/confirm-email?token=x"));
+        assert!(!from("https://shop.example/category/kitchen"));
+        assert!(!from("https://shop.example/"));
+        assert!(!from("https://other.example/orders/SOP-AAAA-BBBB"), "another site's page is not ours");
+        assert!(!from("https://shop.example.evil.example/account"));
+    }
+
+    // S10: only the host of PUBLIC_URL is answered.
+    #[test]
+    fn s10_only_the_public_host_is_answered() {
+        assert_eq!(host_of_url("https://Shop.Example/").as_deref(), Some("shop.example"));
+        assert_eq!(host_of_url("http://127.0.0.1:3000").as_deref(), Some("127.0.0.1:3000"));
+        assert_eq!(host_of_url("https://user@shop.example:8443/x?y").as_deref(), Some("shop.example:8443"));
+        assert_eq!(host_of_url("shop.example"), None);
+        assert!(is_expected_host(Some("shop.example"), "shop.example"));
+        assert!(is_expected_host(Some("SHOP.example:443"), "shop.example"), "a default port may be written");
+        assert!(is_expected_host(Some("127.0.0.1:3000"), "127.0.0.1:3000"));
+        assert!(!is_expected_host(Some("evil.example"), "shop.example"));
+        assert!(!is_expected_host(Some("shop.example.evil.example"), "shop.example"));
+        assert!(!is_expected_host(Some("127.0.0.1:3001"), "127.0.0.1:3000"), "another port is another site");
+        assert!(!is_expected_host(None, "shop.example"));
     }
 
     #[test]

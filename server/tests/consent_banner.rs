@@ -152,7 +152,7 @@ async fn b01_a_consent_cookie_with_a_bad_or_missing_signature_is_no_decision(bac
     assert!(shows_banner(&app, &unsigned).await, "unsigned");
     let forged = genuine.replacen(".000.", ".111.", 1);
     assert!(shows_banner(&app, &forged).await, "choices changed after signing");
-    let other_key = app::server::consent_cookie::pair(&decided(app::domain::consent::POLICY_VERSION, now), b"another store's key, 32 bytes...");
+    let other_key = app::server::consent_cookie::pair(&decided(app::domain::consent::POLICY_VERSION, now), b"another store's key, 32 bytes...", false);
     assert!(shows_banner(&app, &other_key).await, "signed by another key");
 
     // Deciding again with a forged cookie starts a new pseudonymous id: nobody can write into
@@ -181,7 +181,12 @@ async fn an_unknown_decision_is_refused_and_not_logged(backend: Backend) {
 // B05: Sec-GPC: 1 with no decision yet is recorded as a refusal (source gpc) before the first page renders.
 async fn b05_a_gpc_signal_is_recorded_as_a_refusal_before_the_first_page(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
-    let first = app.client.get(app.url("/category/garden-outdoor")).header("sec-gpc", "1").send().await.unwrap();
+    // S8: requests that are no page view (a picture, a script) record nothing.
+    let picture = app.client.get(app.url("/favicon.svg")).header("sec-gpc", "1").header("accept", "image/avif,image/webp,*/*").send().await.unwrap();
+    assert!(picture.headers().get("set-cookie").is_none());
+    assert!(log_rows(&app).await.is_empty(), "a static file records no GPC decision");
+
+    let first = page_with_gpc(&app, "/category/garden-outdoor", None).await;
     assert_eq!(first.status().as_u16(), 200);
     let cookie = consent_cookie(&first);
     assert_eq!(app.bits(&cookie), "000", "{cookie}");
@@ -193,20 +198,51 @@ async fn b05_a_gpc_signal_is_recorded_as_a_refusal_before_the_first_page(backend
     assert_eq!((rows[0].event_kind.as_str(), rows[0].source.as_str()), ("gpc", "gpc"));
 
     // The decision stands: the next page neither records nor tells again.
-    let next = app.client.get(app.url("/")).header("sec-gpc", "1").header("cookie", &cookie).send().await.unwrap();
+    let next = page_with_gpc(&app, "/", Some(&cookie)).await;
     assert!(next.headers().get("set-cookie").is_none());
     assert!(!next.text().await.unwrap().contains("data-gpc-notice"));
     assert_eq!(log_rows(&app).await.len(), 1);
 }
 
-// B05: GPC applies when no decision exists; an explicit earlier choice is the visitor's to change.
-async fn b05_gpc_does_not_override_an_existing_decision(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else { return };
+/// A browser's page view with Global Privacy Control on.
+async fn page_with_gpc(app: &TestApp, path: &str, cookie: Option<&str>) -> reqwest::Response {
+    let mut request = app.client.get(app.url(path)).header("sec-gpc", "1").header("accept", "text/html,application/xhtml+xml");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.unwrap()
+}
+
+// B05: GPC always wins. After an earlier "Accept all", a page view with GPC withdraws targeting
+// (logged once, source gpc), keeps the other choices, loads no targeting tag and says so.
+async fn b05_gpc_wins_over_an_earlier_accept_all(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, &[("FACEBOOK_PIXEL_ID", "1234567890"), ("GOOGLE_ANALYTICS_ID", "G-ABC123XYZ")]).await else { return };
     let accepted = post_decision(&app, "/", "decision=accept", None).await;
     let cookie = consent_cookie(&accepted);
-    let page = app.client.get(app.url("/")).header("sec-gpc", "1").header("cookie", &cookie).send().await.unwrap();
-    assert!(page.headers().get("set-cookie").is_none());
-    assert_eq!(log_rows(&app).await.len(), 1);
+    assert_eq!(app.bits(&cookie), "111");
+
+    let page = page_with_gpc(&app, "/", Some(&cookie)).await;
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(!csp.contains("facebook"), "no targeting host in the policy: {csp}");
+    assert!(csp.contains("googletagmanager"), "analytics stays as chosen: {csp}");
+    let withdrawn = consent_cookie(&page);
+    assert_eq!(app.bits(&withdrawn), "110", "targeting withdrawn, the rest kept");
+    let body = page.text().await.unwrap();
+    assert!(body.contains("data-gpc-notice") && body.contains("refusing targeting cookies"), "the page says so");
+    assert!(!body.contains("connect.facebook.net"), "and loads no targeting tag");
+    let rows = log_rows(&app).await;
+    assert_eq!(rows.len(), 2);
+    assert_eq!((rows[1].event_kind.as_str(), rows[1].source.as_str()), ("gpc", "gpc"));
+
+    // Logged once: the next page with the signal records nothing more.
+    let next = page_with_gpc(&app, "/", Some(&withdrawn)).await;
+    assert!(next.headers().get("set-cookie").is_none());
+    assert_eq!(log_rows(&app).await.len(), 2);
+    // Even a request that records nothing (a server-function call) never opens targeting while
+    // the signal is sent, whatever cookie it carries.
+    let api = app.client.get(app.url("/api/consent/decide")).header("sec-gpc", "1").header("cookie", &cookie).send().await.unwrap();
+    assert!(!api.headers()["content-security-policy"].to_str().unwrap().contains("facebook"));
+
     let manifest = app.get("/.well-known/gpc.json").await;
     assert_eq!(manifest.headers()["content-type"], "application/json");
     assert!(manifest.text().await.unwrap().contains("\"gpc\": true"));
@@ -260,7 +296,7 @@ on_both_databases!(
     p24_p25_the_policy_page_declares_each_cookie_with_its_category_and_lifetime,
     b03_a_decision_comes_with_a_receipt_that_the_store_confirms,
     b05_a_gpc_signal_is_recorded_as_a_refusal_before_the_first_page,
-    b05_gpc_does_not_override_an_existing_decision,
+    b05_gpc_wins_over_an_earlier_accept_all,
     b01_first_visit_sets_no_cookie_and_shows_the_banner,
     b02_reject_all_is_as_prominent_as_accept_all,
     b09_reject_all_without_javascript_is_logged_and_returns_to_the_same_page,

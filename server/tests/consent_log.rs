@@ -4,6 +4,7 @@
 mod support;
 
 use app::domain::consent::{ConsentChoices, ConsentEvent, ConsentSource};
+use app::server::consent_audit::{self, IncrementalCheck};
 use app::server::consent_log::{self, ChainStatus, ConsentDecision, ConsentLog};
 use app::server::entities::consent_log as consent_log_entity;
 use chrono::{Duration, Utc};
@@ -35,8 +36,8 @@ fn decision(n: usize) -> ConsentDecision {
         consent_id: format!("visitor-{n}"),
         account_id: None,
         policy_version: "1".into(),
-        choices: if n % 2 == 0 { ConsentChoices::ACCEPT_ALL } else { ConsentChoices::REJECT_ALL },
-        event: if n % 2 == 0 { ConsentEvent::Grant } else { ConsentEvent::Deny },
+        choices: if n.is_multiple_of(2) { ConsentChoices::ACCEPT_ALL } else { ConsentChoices::REJECT_ALL },
+        event: if n.is_multiple_of(2) { ConsentEvent::Grant } else { ConsentEvent::Deny },
         source: ConsentSource::Banner,
         recorded_at: now,
         expires_at: now + Duration::days(365),
@@ -237,6 +238,67 @@ async fn b03_another_writer_in_between_cannot_fork_the_chain(backend: Backend) {
     assert_eq!(consent_log::verify(&log.db).await.unwrap(), ChainStatus::Intact { rows: 3 });
 }
 
+// S8: the staff page's check hashes only the rows added since its checkpoint, and still counts
+// the whole log.
+async fn s8_the_staff_check_walks_only_the_rows_added_since_its_checkpoint(backend: Backend) {
+    let Some(log) = migrated_log(backend).await else { return };
+    let check = || async { consent_audit::verify_since_checkpoint(&log.db, Utc::now()).await.unwrap() };
+    assert_eq!(check().await, IncrementalCheck { status: ChainStatus::Intact { rows: 0 }, rows_checked: 0 });
+    for n in 0..3 {
+        log.consent_log.append(decision(n)).await.unwrap();
+    }
+    assert_eq!(check().await, IncrementalCheck { status: ChainStatus::Intact { rows: 3 }, rows_checked: 3 });
+    assert_eq!(check().await, IncrementalCheck { status: ChainStatus::Intact { rows: 3 }, rows_checked: 0 }, "nothing new, nothing hashed");
+    for n in 3..5 {
+        log.consent_log.append(decision(n)).await.unwrap();
+    }
+    assert_eq!(check().await, IncrementalCheck { status: ChainStatus::Intact { rows: 5 }, rows_checked: 2 }, "only the two new rows");
+    assert_eq!(consent_audit::chain_report(&log.db).await.unwrap(), app::domain::staff::ChainReport::Intact { rows: 5 });
+}
+
+// S8: a row changed or removed after the checkpoint, or the checkpoint's own row changed, is
+// still caught by the staff page's check.
+async fn s8_the_staff_check_catches_tampering_after_its_checkpoint(backend: Backend) {
+    let Some(log) = migrated_log(backend).await else { return };
+    let check = || async { consent_audit::verify_since_checkpoint(&log.db, Utc::now()).await.unwrap().status };
+    for n in 0..3 {
+        log.consent_log.append(decision(n)).await.unwrap();
+    }
+    assert_eq!(check().await, ChainStatus::Intact { rows: 3 });
+    for n in 3..6 {
+        log.consent_log.append(decision(n)).await.unwrap();
+    }
+    drop_guard(&log.db, backend).await;
+    log.db.execute_unprepared("UPDATE consent_log SET targeting = NOT targeting WHERE id = 5").await.unwrap();
+    let status = check().await;
+    assert!(matches!(&status, ChainStatus::Broken { row_id: 5, problem } if problem.contains("changed")), "{status:?}");
+    log.db.execute_unprepared("DELETE FROM consent_log WHERE id = 4").await.unwrap();
+    let status = check().await;
+    assert!(matches!(&status, ChainStatus::Broken { row_id: 5, problem } if problem.contains("removed")), "{status:?}");
+    assert!(matches!(check().await, ChainStatus::Broken { .. }), "a broken chain does not move the checkpoint past it");
+    log.db.execute_unprepared("UPDATE consent_log SET analytics = NOT analytics WHERE id = 3").await.unwrap();
+    let status = check().await;
+    assert!(matches!(&status, ChainStatus::Broken { row_id: 3, problem } if problem.contains("changed")), "the checkpoint's own row: {status:?}");
+}
+
+// S8: a row changed before the checkpoint is not re-hashed by the staff page, so the full walk
+// of `server consent verify` (what auditors run) must still find it.
+async fn s8_a_row_changed_before_the_checkpoint_is_caught_by_the_full_walk(backend: Backend) {
+    let Some(log) = migrated_log(backend).await else { return };
+    for n in 0..3 {
+        log.consent_log.append(decision(n)).await.unwrap();
+    }
+    assert_eq!(consent_audit::verify_since_checkpoint(&log.db, Utc::now()).await.unwrap().status, ChainStatus::Intact { rows: 3 });
+    drop_guard(&log.db, backend).await;
+    log.db.execute_unprepared("UPDATE consent_log SET targeting = NOT targeting WHERE id = 1").await.unwrap();
+    let status = consent_log::verify(&log.db).await.unwrap();
+    assert!(matches!(&status, ChainStatus::Broken { row_id: 1, problem } if problem.contains("changed")), "{status:?}");
+    let url = log.url.clone();
+    let (ok, output) = tokio::task::spawn_blocking(move || run_verify(&url)).await.unwrap();
+    assert!(!ok, "verify fails");
+    assert!(output.contains("broken at row 1"), "{output}");
+}
+
 on_both_databases!(
     b03_appended_decisions_form_a_chain_that_verifies,
     b03_the_log_refuses_updates_and_deletes,
@@ -246,4 +308,7 @@ on_both_databases!(
     b03_a_refused_decision_fails_alone_in_its_batch,
     b03_abandoned_appends_do_not_cut_a_batch_short,
     b03_another_writer_in_between_cannot_fork_the_chain,
+    s8_the_staff_check_walks_only_the_rows_added_since_its_checkpoint,
+    s8_the_staff_check_catches_tampering_after_its_checkpoint,
+    s8_a_row_changed_before_the_checkpoint_is_caught_by_the_full_walk,
 );

@@ -188,23 +188,39 @@ async fn p24_without_ids_no_tag_is_listed_or_loaded(backend: Backend) {
     assert_no_tags(&get(&app, "/", Some(&consent_pair(&set_cookies))).await, "accepted, nothing configured");
 }
 
-// P30: every link to another website, on every page that has one, says so.
-async fn p30_every_link_to_another_site_is_marked_external(backend: Backend) {
-    let Some(app) = spawn_app_with(backend, &ALL_TAG_IDS).await else { return };
+/// Each link to another website on `page` (at `path`), checked to say "(external site)"; returns how many.
+fn check_external_links(path: &str, page: &str) -> usize {
+    let page = page.replace("<!-- -->", "").replace("<!>", "");
     let mut external_links = 0;
-    for path in ["/", "/privacy", "/cookies", "/product/oak-chopping-board"] {
-        let (status, page) = app.page(path).await;
-        assert_eq!(status, 200, "{path}");
-        let page = page.replace("<!-- -->", "").replace("<!>", "");
-        for anchor in page.split("<a ").skip(1) {
-            let href = anchor.split("href=\"").nth(1).and_then(|h| h.split('"').next()).unwrap_or_default();
-            if href.starts_with("http") {
-                external_links += 1;
-                let text = &anchor[..anchor.find("</a>").expect("a closed anchor")];
-                assert!(text.contains("(external site)"), "{path}: the link to {href} is not marked: {text}");
-            }
+    for anchor in page.split("<a ").skip(1) {
+        let href = anchor.split("href=\"").nth(1).and_then(|h| h.split('"').next()).unwrap_or_default();
+        if href.starts_with("http") || href.starts_with("//") {
+            external_links += 1;
+            let text = &anchor[..anchor.find("</a>").expect("a closed anchor")];
+            assert!(text.contains("(external site)"), "{path}: the link to {href} is not marked: {text}");
         }
     }
+    external_links
+}
+
+// P30: every link to another website, on every page a visitor or an account holder can reach
+// by following links (a crawl from the home page, and from the account pages), says so.
+async fn p30_every_link_to_another_site_is_marked_external(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, &ALL_TAG_IDS).await else { return };
+    let session = support::accounts::registered_and_signed_in(&app, "Pat Links", "pat@example.com").await;
+    let consent = support::accounts::consent_decision(&app, "accept").await;
+    let mut external_links = 0;
+    let mut pages = 0;
+    for cookie in [None, Some(format!("{consent}; {session}"))] {
+        let headers: Vec<(&str, &str)> = cookie.iter().map(|c| ("cookie", c.as_str())).collect();
+        let start_also = ["/account", "/account/orders", "/basket", "/checkout", "/account/sign-in", "/account/register", "/account/reset"];
+        let crawled = support::crawl::crawl(&app, &headers, &start_also).await;
+        for (path, _, body) in &crawled.pages {
+            external_links += check_external_links(path, body);
+        }
+        pages += crawled.pages.len();
+    }
+    assert!(pages > 100, "the crawls reached the whole store ({pages} pages)");
     assert!(external_links >= 4, "the operator's website and the tags' links were checked ({external_links})");
 }
 

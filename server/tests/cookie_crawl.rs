@@ -6,45 +6,13 @@ mod support;
 
 use app::domain::consent::ConsentChoices;
 use app::domain::cookies::find_declaration;
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::BTreeSet;
 use support::{spawn_app_with, Backend, TestApp, ALL_TAG_IDS};
 
-/// Every `href="/…"` on a page: this site's own links.
-fn internal_links(body: &str) -> Vec<String> {
-    body.split("href=\"")
-        .skip(1)
-        .filter_map(|rest| rest.split('"').next())
-        .filter(|href| href.starts_with('/') && !href.starts_with("//"))
-        .map(|href| href.split('#').next().unwrap_or_default().replace("&amp;", "&"))
-        .filter(|href| !href.is_empty())
-        .collect()
-}
-
-/// Crawls from `/` with the given request headers; returns the pages seen and every Set-Cookie.
+/// Crawls from `/` with the given request headers; returns the addresses seen and every Set-Cookie.
 async fn crawl(app: &TestApp, headers: &[(&str, &str)]) -> (usize, Vec<(String, String)>) {
-    let mut queue = VecDeque::from(["/".to_owned()]);
-    let mut seen = BTreeSet::from(["/".to_owned()]);
-    let mut set_cookies = Vec::new();
-    while let Some(path) = queue.pop_front() {
-        let mut request = app.client.get(app.url(&path));
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        let response = request.send().await.unwrap();
-        for value in response.headers().get_all("set-cookie") {
-            set_cookies.push((path.clone(), value.to_str().unwrap().to_owned()));
-        }
-        let is_html = response.headers().get("content-type").is_some_and(|v| v.to_str().unwrap_or("").starts_with("text/html"));
-        if !is_html {
-            continue;
-        }
-        for link in internal_links(&response.text().await.unwrap()) {
-            if seen.len() < 400 && seen.insert(link.clone()) {
-                queue.push_back(link);
-            }
-        }
-    }
-    (seen.len(), set_cookies)
+    let crawled = support::crawl::crawl(app, headers, &[]).await;
+    (crawled.addresses, crawled.set_cookies)
 }
 
 /// Checks each Set-Cookie is declared, and allowed unless it only expires the cookie; returns
@@ -109,7 +77,8 @@ async fn b10_every_cookie_any_page_sets_is_declared_and_consented(backend: Backe
     let expired: BTreeSet<&str> = withdrawal.iter().filter(|(_, c)| c.contains("Max-Age=0")).map(|(_, c)| c.split('=').next().unwrap()).collect();
     assert_eq!(expired, BTreeSet::from(["_fbp", "_ga", "_ga_TEST12345", "li_fat_id"]));
 
-    let (_, with_gpc) = crawl(&app, &[("sec-gpc", "1")]).await;
+    // As a browser sends it: page views ask for HTML (only those record a GPC decision, S8).
+    let (_, with_gpc) = crawl(&app, &[("sec-gpc", "1"), ("accept", "text/html,application/xhtml+xml")]).await;
     let consent = check_declared_and_allowed(&with_gpc, ConsentChoices::REJECT_ALL);
     assert_eq!(app.bits(&consent.expect("GPC is recorded")), "000", "GPC is recorded as a refusal");
 }

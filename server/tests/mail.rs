@@ -153,6 +153,15 @@ async fn mail_is_sent_over_smtp_as_text_and_html(backend: Backend) {
     let html = got["parts"]["text/html"].as_str().expect("an HTML part");
     assert!(text.contains(LINK) && text.contains("Hello Jane,"), "{text}");
     assert!(html.contains(&format!("href=\"{LINK}\"")), "{html}");
+    // S1: staff see the placeholder, and once sent the row no longer holds the link at all.
+    assert!(!message.text_body.contains(LINK) && !message.html_body.contains(LINK), "{}", message.text_body);
+    assert_eq!(secret_link_of(&app, id).await, None, "erased once sent");
+}
+
+/// The one-time link a row still holds (None once sent or given up on).
+async fn secret_link_of(app: &TestApp, id: i64) -> Option<String> {
+    use sea_orm::EntityTrait;
+    app::server::entities::mail_outbox::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap().secret_link
 }
 
 async fn without_smtp_mail_is_held_for_staff_to_read(backend: Backend) {
@@ -166,7 +175,13 @@ async fn without_smtp_mail_is_held_for_staff_to_read(backend: Backend) {
     assert_eq!(message.summary.status, MailStatus::Held);
     assert_eq!(message.summary.attempts, 0, "held mail is never tried");
     assert_eq!(message.summary.to_address, "first@example.com");
-    assert!(message.text_body.contains(LINK) && message.html_body.contains(LINK));
+    // S1: what staff read holds no live link; the link waits apart for the operator's
+    // `server mail show` (the offline default) or for sending.
+    assert!(!message.text_body.contains(LINK) && !message.html_body.contains(LINK), "{}", message.text_body);
+    assert!(message.text_body.contains(mail::message::SECRET_LINK_PLACEHOLDER));
+    assert_eq!(secret_link_of(&app, first).await.as_deref(), Some(LINK));
+    let (_, for_operator) = outbox::newest_for_recipient(&app.state.db, "first@example.com").await.unwrap().unwrap();
+    assert!(for_operator.contains(LINK), "{for_operator}");
 
     let page = outbox::list(&app.state.db, PageNumber::FIRST).await.unwrap();
     assert_eq!(page.total, 2);

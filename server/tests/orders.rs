@@ -344,8 +344,9 @@ async fn a_guest_basket_joins_the_account_basket_at_sign_in(backend: Backend) {
 // returns the stock; moves the flow does not allow are refused.
 async fn staff_dispatch_deliver_and_cancel_orders(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
-    let staff = support::accounts::registered_and_signed_in(&app, "Sam Staff", "sam@sop-store.test").await;
+    support::accounts::registered_and_signed_in(&app, "Sam Staff", "sam@sop-store.test").await;
     execute(&app, "UPDATE account SET role = 'staff' WHERE email = 'sam@sop-store.test'").await;
+    let staff = support::accounts::staff_signed_in(&app, "sam@sop-store.test", support::accounts::PASSWORD).await;
     let mut numbers = Vec::new();
     for email in ["one@example.com", "two@example.com"] {
         let (cookie, _) = add(&app, "cast-iron-skillet", "2", None).await;

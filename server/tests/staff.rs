@@ -27,6 +27,16 @@ fn admin_create(app: &TestApp, email: &str, role: &str) -> std::process::Output 
     child.wait_with_output().unwrap()
 }
 
+/// Runs the real binary's `mail show` against the test's database.
+fn mail_show(app: &TestApp, to: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["mail", "show", "--to", to])
+        .env("DATABASE_URL", app.db.url())
+        .env("DEMO_DATA", "false")
+        .output()
+        .expect("the server binary runs")
+}
+
 async fn the_first_admin_comes_from_the_command_line_and_can_read_the_outbox(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     let output = admin_create(&app, "boss@example.com", "admin");
@@ -34,7 +44,7 @@ async fn the_first_admin_comes_from_the_command_line_and_can_read_the_outbox(bac
     assert!(String::from_utf8_lossy(&output.stdout).starts_with("Created admin account"));
 
     let customer = registered_and_signed_in(&app, "Ann Smith", "ann@example.com").await;
-    let admin = sign_in(&app, "boss@example.com", ADMIN_PASSWORD).await.expect("the admin signs in");
+    let admin = staff_signed_in(&app, "boss@example.com", ADMIN_PASSWORD).await;
     assert!(overview(&app, &admin).await.is_staff);
 
     // Customers and visitors are refused by every staff server function.
@@ -53,11 +63,21 @@ async fn the_first_admin_comes_from_the_command_line_and_can_read_the_outbox(bac
     let id = page.split("data-mail-id=\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap().to_owned();
     let (status, message) = app.page_with_cookie(&format!("/admin/outbox/{id}"), &admin).await;
     assert_eq!(status, 200);
-    assert!(message.contains("/account/confirm-email?token="), "staff can read the link (the offline default)");
+    // S1: staff never read a live confirmation link (else they could take over any account by
+    // asking for its reset); the operator at the machine reads held mail with `server mail show`.
+    assert!(!message.contains("token="), "no live link for staff");
+    assert!(message.contains("one-time link: withheld from the outbox"), "the placeholder says why");
+    let output = mail_show(&app, "ann@example.com");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(printed.contains("/account/confirm-email?token="), "{printed}");
+    assert!(printed.contains("Please confirm your e-mail address"), "{printed}");
+    let output = mail_show(&app, "nobody@example.com");
+    assert!(!output.status.success() && String::from_utf8_lossy(&output.stderr).contains("no message to nobody@example.com"));
 
     let db = Database::connect(app.db.url()).await.unwrap();
     let audit: Vec<String> = app::server::entities::audit_log::Entity::find().all(&db).await.unwrap().into_iter().map(|row| row.action).collect();
-    assert_eq!(audit, ["staff.create", "outbox.list", "outbox.read"], "every staff action is audited");
+    assert_eq!(audit, ["staff.create", "account.totp.enable", "outbox.list", "outbox.read"], "every staff action is audited");
     let (status, page) = app.page_with_cookie("/admin/audit", &admin).await;
     assert_eq!(status, 200);
     assert!(page.contains("staff.create") && page.contains("command line"));
@@ -69,7 +89,7 @@ async fn promoting_an_account_ends_its_sessions(backend: Backend) {
     let output = admin_create(&app, "ann@example.com", "staff");
     assert!(String::from_utf8_lossy(&output.stdout).contains("is now staff"), "{}", String::from_utf8_lossy(&output.stdout));
     assert_eq!(post_json(&app, "/api/account/overview", &[], Some(&before)).await.0, 401, "a privilege change needs a fresh session");
-    let after = sign_in(&app, "ann@example.com", PASSWORD).await.unwrap();
+    let after = staff_signed_in(&app, "ann@example.com", PASSWORD).await;
     assert_eq!(post_json(&app, "/api/admin/outbox", &[], Some(&after)).await.0, 200);
     let output = admin_create(&app, "not an address", "admin");
     assert!(!output.status.success());
@@ -80,7 +100,7 @@ async fn promoting_an_account_ends_its_sessions(backend: Backend) {
 async fn b03_staff_search_and_export_the_consent_log_and_see_the_chain_check(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     assert!(admin_create(&app, "boss@example.com", "admin").status.success());
-    let admin = sign_in(&app, "boss@example.com", ADMIN_PASSWORD).await.unwrap();
+    let admin = staff_signed_in(&app, "boss@example.com", ADMIN_PASSWORD).await;
     let customer = registered_and_signed_in(&app, "Ann Smith", "ann@example.com").await;
     let mut consent_ids = Vec::new();
     for decision in ["accept", "reject"] {

@@ -1,8 +1,11 @@
 //! Accounts: register, confirm, sign in and out, reset, and the account holder's own details
 //! and addresses. Every form works as a plain post without JavaScript (the answer comes back
 //! through a redirect) and as a fetch from the hydrated page (the answer comes back as JSON).
+// A server function takes each field of its form as an argument, as the browser posts them.
+#![allow(clippy::too_many_arguments)]
 
 pub use super::account_error::AccountError;
+use crate::domain::account::{SecondFactorStep, SessionSummary};
 use crate::domain::address::SavedAddress;
 use crate::domain::forms::FormReply;
 use leptos::prelude::*;
@@ -22,6 +25,22 @@ pub struct AccountOverview {
     pub outcome: Option<FormReply>,
 }
 
+/// S11: the two-factor page: what it asks of this session, and its form's token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorView {
+    pub step: SecondFactorStep,
+    pub csrf_token: String,
+    pub outcome: Option<FormReply>,
+}
+
+/// S11: the account holder's live sessions, and the token for "Sign out everywhere else".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionsView {
+    pub sessions: Vec<SessionSummary>,
+    pub csrf_token: String,
+    pub outcome: Option<FormReply>,
+}
+
 #[cfg(feature = "ssr")]
 mod ssr {
     pub use crate::server::accounts::{self, require_signed_in, require_signed_in_form};
@@ -38,7 +57,7 @@ pub fn answer_form(form: &str, outcome: Result<FormReply, AccountError>) -> Resu
 /// The outcome of a plain form post, shown on the page it returned to.
 #[server(endpoint = "forms/outcome")]
 pub async fn form_outcome(id: String) -> Result<Option<FormReply>, AccountError> {
-    Ok(ssr::app_state().form_flash.get(&id))
+    Ok(ssr::app_state().form_flash.get(&id, &crate::server::form_flash::VisitorKey::current()))
 }
 
 #[server(endpoint = "account/register")]
@@ -114,7 +133,7 @@ pub async fn load_account_overview(form: Option<String>) -> Result<AccountOvervi
         is_staff,
         csrf_token: signed_in.session.csrf_token,
         addresses,
-        outcome: form.and_then(|id| state.form_flash.get(&id)),
+        outcome: form.and_then(|id| state.form_flash.get(&id, &crate::server::form_flash::VisitorKey::current())),
     })
 }
 
@@ -170,7 +189,6 @@ pub async fn load_address(id: i32) -> Result<SavedAddress, AccountError> {
     outcome
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "account/address-save")]
 pub async fn save_address(
     csrf_token: String,
@@ -217,4 +235,73 @@ pub async fn delete_address(csrf_token: String, id: i32) -> Result<FormReply, Ac
     }
     .await;
     answer_form("address", outcome)
+}
+
+/// S11: whether this browser is signed in to a staff account that still owes its code; the
+/// sign-in page then sends it on to the code page.
+#[server(endpoint = "account/two-factor-pending")]
+pub async fn two_factor_pending() -> Result<bool, AccountError> {
+    ssr::accounts::second_factor::pending(&ssr::app_state(), &ssr::parts()).await
+}
+
+/// S11: the two-factor page's data. Staff who have not set up an authenticator app get its
+/// setup key here, and only here, until their first code confirms it.
+#[server(endpoint = "account/two-factor")]
+pub async fn load_two_factor(form: Option<String>) -> Result<TwoFactorView, AccountError> {
+    let state = ssr::app_state();
+    let outcome = async {
+        let signed_in = ssr::require_signed_in(&state, &ssr::parts()).await?;
+        let step = ssr::accounts::second_factor::step(&state, &signed_in).await?;
+        Ok(TwoFactorView {
+            step,
+            csrf_token: signed_in.session.csrf_token,
+            outcome: form.and_then(|id| state.form_flash.get(&id, &crate::server::form_flash::VisitorKey::current())),
+        })
+    }
+    .await;
+    outcome.map_err(crate::api::refuse_page_or_call)
+}
+
+#[server(endpoint = "account/two-factor-confirm")]
+pub async fn confirm_second_factor(csrf_token: String, code: String, next: Option<String>) -> Result<FormReply, AccountError> {
+    let state = ssr::app_state();
+    let outcome = async {
+        let signed_in = require_signed_in_form_here(&state, &csrf_token).await?;
+        let outcome = ssr::accounts::second_factor::confirm(&state, &ssr::parts(), &signed_in, &code, next.as_deref(), ssr::now()).await?;
+        if let Some(cookie) = &outcome.set_cookie {
+            ssr::set_cookie(cookie);
+        }
+        Ok(outcome.reply)
+    }
+    .await;
+    answer_form(ssr::accounts::second_factor::FORM, outcome)
+}
+
+/// S11: where the account holder is signed in.
+#[server(endpoint = "account/sessions")]
+pub async fn load_sessions(form: Option<String>) -> Result<SessionsView, AccountError> {
+    let state = ssr::app_state();
+    let outcome = async {
+        let signed_in = ssr::require_signed_in(&state, &ssr::parts()).await?;
+        let sessions = ssr::accounts::session_list::list(&state, &signed_in, ssr::now()).await?;
+        Ok(SessionsView {
+            sessions,
+            csrf_token: signed_in.session.csrf_token,
+            outcome: form.and_then(|id| state.form_flash.get(&id, &crate::server::form_flash::VisitorKey::current())),
+        })
+    }
+    .await;
+    outcome.map_err(crate::api::refuse_page_or_call)
+}
+
+/// S11: "Sign out everywhere else": ends every session of the account but this one.
+#[server(endpoint = "account/sessions-end-others")]
+pub async fn end_other_sessions(csrf_token: String) -> Result<FormReply, AccountError> {
+    let state = ssr::app_state();
+    let outcome = async {
+        let signed_in = require_signed_in_form_here(&state, &csrf_token).await?;
+        ssr::accounts::session_list::sign_out_everywhere_else(&state, &signed_in).await
+    }
+    .await;
+    answer_form(ssr::accounts::session_list::FORM, outcome)
 }

@@ -17,6 +17,10 @@ pub enum AccountError {
     /// 404: missing, or someone else's; the two are never told apart.
     #[error("We could not find that.")]
     NotFound,
+    /// 400: the call's arguments could not be read (a field missing or malformed); the
+    /// message is in plain words, never the decoder's (issue 21).
+    #[error("{0}")]
+    BadRequest(String),
     /// 400: a link that is not ours, has expired or was already used.
     #[error("This link has expired or has already been used. Ask for a new one.")]
     LinkInvalid,
@@ -33,7 +37,7 @@ impl AccountError {
             Self::NotSignedIn => 401,
             Self::Forbidden | Self::FormExpired => 403,
             Self::NotFound => 404,
-            Self::LinkInvalid => 400,
+            Self::LinkInvalid | Self::BadRequest(_) => super::BAD_REQUEST,
             Self::Unavailable | Self::Unreachable(_) => 503,
         }
     }
@@ -53,7 +57,7 @@ impl FromServerFnError for AccountError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::Unreachable(value.to_string())
+        super::malformed_call(&value).map_or_else(|| Self::Unreachable(value.to_string()), Self::BadRequest)
     }
 }
 

@@ -23,6 +23,9 @@ pub enum CatalogError {
     /// 400; the search page shows it beside the field in error instead of failing.
     #[error("{0}")]
     InvalidSearch(SearchInputError),
+    /// 400: the call's arguments could not be read (issue 21); in plain words.
+    #[error("{0}")]
+    BadRequest(String),
     /// 503: the database failed; details go to the log, not to the shopper.
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Unavailable,
@@ -35,7 +38,7 @@ impl CatalogError {
     pub fn status_code(&self) -> u16 {
         match self {
             Self::ProductNotFound | Self::CategoryNotFound => 404,
-            Self::InvalidSearch(_) => 400,
+            Self::InvalidSearch(_) | Self::BadRequest(_) => super::BAD_REQUEST,
             Self::Unavailable => 503,
             Self::Unreachable(_) => 502,
         }
@@ -46,7 +49,7 @@ impl FromServerFnError for CatalogError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::Unreachable(value.to_string())
+        super::malformed_call(&value).map_or_else(|| Self::Unreachable(value.to_string()), Self::BadRequest)
     }
 }
 
@@ -110,9 +113,16 @@ pub async fn search_catalog(params: SearchParams) -> Result<SearchPageData, Cata
     });
     // A refused search is a normal answer (200, like any form shown again with its errors):
     // the page explains the problem beside the field and keeps what was typed.
+    // Issue 21: input no search form sends (NUL, over-long) makes the rendered page a 400; the
+    // hydrated page's own call stays a 200, as its client reads any 4xx as a failed call.
     let outcome = match outcome {
         Ok(results) => Ok(results),
-        Err(CatalogError::InvalidSearch(invalid)) => Err(invalid),
+        Err(CatalogError::InvalidSearch(invalid)) => {
+            if invalid.is_malformed() && !crate::api::request::parts().uri.path().starts_with("/api/") {
+                crate::api::set_response_status(crate::api::BAD_REQUEST);
+            }
+            Err(invalid)
+        }
         Err(other) => return respond(Err(other)),
     };
     Ok(SearchPageData { categories: service::categories(&catalog), params, outcome })

@@ -10,6 +10,9 @@ pub enum ConsentError {
     /// 400
     #[error("Choose “Accept all”, “Reject all” or your own settings.")]
     UnknownDecision,
+    /// 400: the form's fields could not be read at all (issue 21); in plain words.
+    #[error("{0}")]
+    BadRequest(String),
     /// 503: the decision was not recorded, so it is not acknowledged either.
     #[error("Your choice could not be saved just now. Please try again.")]
     NotRecorded,
@@ -21,7 +24,7 @@ impl FromServerFnError for ConsentError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::Unreachable(value.to_string())
+        super::malformed_call(&value).map_or_else(|| Self::Unreachable(value.to_string()), Self::BadRequest)
     }
 }
 
@@ -87,7 +90,7 @@ pub async fn record_cookie_decision(
             let allowed = state.tags.allowed(choices);
             // B04: the cookies of every tag this decision does not allow are expired in the
             // same response, so a withdrawal takes effect at once.
-            let set_cookies = std::iter::once(consent_cookie::set_cookie_value(&cookie, &state.secret_key, state.secure_cookies))
+            let set_cookies = std::iter::once(consent_cookie::set_cookie_value(&cookie, &state.keys.consent_cookie, state.secure_cookies))
                 .chain(consent_cookie::expire_withheld_tag_cookies(&parts, allowed));
             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
                 for value in set_cookies.filter_map(|value| http::HeaderValue::from_str(&value).ok()) {

@@ -1,6 +1,8 @@
 //! The shop: basket, checkout and orders, and staff order handling. Every form works as a
 //! plain post without JavaScript and with only the strictly necessary session cookie (P27),
 //! and as a fetch from the hydrated page.
+// A server function takes each field of its form as an argument, as the browser posts them.
+#![allow(clippy::too_many_arguments)]
 
 pub use super::shop_error::ShopError;
 use crate::domain::address::SavedAddress;
@@ -24,6 +26,8 @@ pub struct CheckoutPage {
     pub checkout_key: String,
     pub basket: BasketView,
     pub outcome: Option<FormReply>,
+    /// The payment provider takes no real money (`PAYMENTS=test`): the page says so (S2).
+    pub test_mode: bool,
 }
 
 /// Staff's order list.
@@ -48,7 +52,7 @@ mod ssr {
     pub use crate::api::request::{now, parts, set_cookie};
 
     pub fn flash(state: &AppState, form: Option<String>) -> Option<crate::domain::forms::FormReply> {
-        form.and_then(|id| state.form_flash.get(&id))
+        form.and_then(|id| state.form_flash.get(&id, &crate::server::form_flash::VisitorKey::current()))
     }
 }
 
@@ -106,7 +110,6 @@ pub async fn load_checkout(form: Option<String>) -> Result<CheckoutPage, ShopErr
     ssr::checkout::page(&state, &ssr::parts(), outcome).await.map_err(crate::api::refuse_page_or_call)
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "checkout/place")]
 pub async fn place_order(
     csrf_token: String,

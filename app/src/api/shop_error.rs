@@ -16,6 +16,10 @@ pub enum ShopError {
     /// 403: a form that did not come from this session's pages (CSRF), or whose session ended.
     #[error("This form has expired. Reload the page and try again.")]
     FormExpired,
+    /// 400: the call's arguments could not be read (a field missing or malformed); the
+    /// message is in plain words, never the decoder's (issue 21).
+    #[error("{0}")]
+    BadRequest(String),
     /// 404: missing, or someone else's; the two are never told apart.
     #[error("We could not find that order.")]
     OrderNotFound,
@@ -36,6 +40,7 @@ impl ShopError {
     pub fn status(&self) -> u16 {
         match self {
             Self::NotSignedIn => 401,
+            Self::BadRequest(_) => super::BAD_REQUEST,
             Self::Forbidden | Self::FormExpired => 403,
             Self::OrderNotFound | Self::ProductNotFound => 404,
             Self::PaymentUnavailable | Self::Unavailable | Self::Unreachable(_) => 503,
@@ -57,7 +62,7 @@ impl FromServerFnError for ShopError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::Unreachable(value.to_string())
+        super::malformed_call(&value).map_or_else(|| Self::Unreachable(value.to_string()), Self::BadRequest)
     }
 }
 
@@ -86,6 +91,7 @@ impl From<crate::api::account_error::AccountError> for ShopError {
             A::Forbidden => Self::Forbidden,
             A::FormExpired => Self::FormExpired,
             A::NotFound => Self::OrderNotFound,
+            A::BadRequest(message) => Self::BadRequest(message),
             A::LinkInvalid | A::Unavailable => Self::Unavailable,
             A::Unreachable(message) => Self::Unreachable(message),
         }

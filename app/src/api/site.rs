@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 /// Reading the store's own configuration cannot fail; only the call to the store can.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum SiteError {
+    /// 400: the call's arguments could not be read (issue 21); in plain words.
+    #[error("{0}")]
+    BadRequest(String),
     #[error("We couldn't reach the store. Check your connection and try again.")]
     Unreachable(String),
 }
@@ -16,7 +19,7 @@ impl FromServerFnError for SiteError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::Unreachable(value.to_string())
+        super::malformed_call(&value).map_or_else(|| Self::Unreachable(value.to_string()), Self::BadRequest)
     }
 }
 

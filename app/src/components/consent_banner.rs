@@ -43,16 +43,14 @@ pub fn submit_decision(
 
 #[component]
 pub fn ConsentBanner() -> impl IntoView {
-    // Worked out from the request on the server, handed to the browser as is.
+    // Worked out by the server for this request and provided as context (server/src/startup.rs,
+    // `leptos_context`); handed to the browser as is. The component never reads the request or
+    // the store's state itself.
     let state = SharedValue::new_str(|| {
         #[cfg(feature = "ssr")]
         {
-            // Without a request (leptos_axum listing the routes at start-up) nothing is shown.
-            let state = use_context::<crate::server::state::AppState>();
-            use_context::<http::request::Parts>()
-                .zip(state)
-                .map(|(parts, state)| crate::server::consent_service::banner_for(&parts, &state.secret_key, chrono::Utc::now()))
-                .unwrap_or(BannerState::Ask)
+            // No context while leptos_axum lists the routes at start-up: nothing is rendered then.
+            use_context::<BannerState>().unwrap_or(BannerState::Ask)
         }
         #[cfg(not(feature = "ssr"))]
         {
@@ -74,24 +72,31 @@ pub fn ConsentBanner() -> impl IntoView {
                 Err(error) => failure.set(Some(error.to_string())),
             });
         };
+        let form_ref = NodeRef::new();
+        crate::components::hydration::mark_when_hydrated(form_ref);
         view! {
-            <form class="consent-banner__form" method="post" action=DECIDE_URL on:submit=submit>
+            <form node_ref=form_ref class="consent-banner__form" method="post" action=DECIDE_URL data-enhanced="" on:submit=submit>
                 <input type="hidden" name="decision" value=choice/>
                 <button type="submit" class="button consent-banner__button">{label}</button>
             </form>
         }
     };
-    let gpc_notice = (state == BannerState::GpcHonoured).then(|| {
+    let gpc_notice = |refused: &'static str| {
         view! {
             <section class="consent-banner consent-banner--gpc" aria-labelledby="gpc-title" data-gpc-notice="">
                 <h2 id="gpc-title" class="consent-banner__title">"Your privacy signal is honoured"</h2>
                 <p>
-                    "Your browser sent a Global Privacy Control signal, so we have recorded it as refusing analytical, "
-                    "functionality and targeting cookies. "<a href="/cookies">"Change your cookie preferences"</a>
+                    {format!("Your browser sent a Global Privacy Control signal, so we have recorded it as refusing {refused} cookies. ")}
+                    <a href="/cookies">"Change your cookie preferences"</a>
                 </p>
             </section>
         }
-    });
+    };
+    let gpc_notice = match state {
+        BannerState::GpcHonoured => Some(gpc_notice("analytical, functionality and targeting")),
+        BannerState::GpcWithdrewTargeting => Some(gpc_notice("targeting")),
+        _ => None,
+    };
     view! {
         {gpc_notice}
         <Show when=move || needs_decision && !decided.get()>

@@ -42,6 +42,8 @@ pub fn EnhancedForm(
     let state = FormState { name, reply };
     provide_context(state);
     let busy = RwSignal::new(false);
+    let form_ref = NodeRef::new();
+    crate::components::hydration::mark_when_hydrated(form_ref);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
         {
@@ -85,7 +87,7 @@ pub fn EnhancedForm(
         })
     };
     view! {
-        <form class=format!("form {class}") name=name method="post" action=action on:submit=on_submit novalidate aria-busy=move || busy.get().to_string()>
+        <form node_ref=form_ref class=format!("form {class}") name=name method="post" action=action data-enhanced="" on:submit=on_submit novalidate aria-busy=move || busy.get().to_string()>
             {summary}
             {children()}
         </form>

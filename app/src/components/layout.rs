@@ -8,7 +8,9 @@ pub fn SiteHeader(basket_count: u32) -> impl IntoView {
     view! {
         <header class="site-header">
             <div class="site-header__inner">
-                <a class="site-header__logo" href="/" aria-label="SOP Store home">
+                // Named by its visible text (no aria-label), so speech users can say what they
+                // see (WCAG 2.5.3, issue 21); the "S" mark is decoration.
+                <a class="site-header__logo" href="/">
                     <span class="logo-mark" aria-hidden="true">"S"</span>
                     <span class="logo-text">"SOP Store"</span>
                 </a>

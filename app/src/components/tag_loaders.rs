@@ -13,10 +13,12 @@ pub fn inline_loader(id: &TagId) -> String {
     match id.tag() {
         // Consent mode keeps Google's advertising storage off: GA is here to count visits
         // (analytics consent), not to advertise, whatever the targeting choice.
+        // It reports the page's address without its query (search terms, paging): nothing a
+        // shopper typed reaches Google (P14). Pages with personal data run no tag at all.
         Tag::GoogleAnalytics => format!(
             "window.dataLayer=window.dataLayer||[];function gtag(){{dataLayer.push(arguments)}}\
              gtag('consent','default',{{ad_storage:'denied',ad_user_data:'denied',ad_personalization:'denied',analytics_storage:'granted'}});\
-             gtag('js',new Date());gtag('config','{value}',{{allow_google_signals:false,allow_ad_personalization_signals:false}});"
+             gtag('js',new Date());gtag('config','{value}',{{allow_google_signals:false,allow_ad_personalization_signals:false,page_location:location.origin+location.pathname}});"
         ),
         // The command queue fbevents.js expects to find, and drains when it arrives.
         Tag::FacebookPixel => format!(
@@ -67,9 +69,16 @@ pub fn TagNoscriptPixels(configured: ConfiguredTags, allowed: TagSet) -> impl In
 /// The loaders for the configured tags in `allowed`, plus `<meta name="sop-tags">` saying which
 /// tags this page runs: the hydrated app compares it with a decision's answer to know whether
 /// the page must be reloaded to start or stop tags.
+/// Run before any tag on a page opened from one of our pages with personal data: the tags read
+/// `document.referrer`, which would be that page's full address (an order number and its key,
+/// a reset token), so they see only our origin (P14, P28).
+pub const HIDE_REFERRER: &str = "Object.defineProperty(document,'referrer',{configurable:true,get:function(){return location.origin+'/'}});";
+
 #[component]
-pub fn TagLoaders(configured: ConfiguredTags, allowed: TagSet) -> impl IntoView {
+pub fn TagLoaders(configured: ConfiguredTags, allowed: TagSet, hide_referrer: bool) -> impl IntoView {
     let nonce = use_nonce();
+    let runs_a_tag = configured.ids().any(|id| allowed.contains(id.tag()));
+    let hide_referrer = (hide_referrer && runs_a_tag).then(|| view! { <script nonce=nonce.clone()>{HIDE_REFERRER}</script> });
     let loaders = configured
         .ids()
         .filter(|id| allowed.contains(id.tag()))
@@ -83,6 +92,7 @@ pub fn TagLoaders(configured: ConfiguredTags, allowed: TagSet) -> impl IntoView 
         .collect_view();
     view! {
         <meta name="sop-tags" content=allowed.marker()/>
+        {hide_referrer}
         {loaders}
     }
 }

@@ -163,7 +163,7 @@ pub fn luhn_valid(digits: &str) -> bool {
         .enumerate()
         .map(|(i, d)| if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// A card's expiry month, checked against the current month.

@@ -54,6 +54,17 @@ impl ConsentChoices {
     pub fn grants_any(self) -> bool {
         self.analytics || self.functionality || self.targeting
     }
+
+    /// What these choices allow on a request from a browser that does or does not send Global
+    /// Privacy Control: never targeting while it does, whatever was chosen before (B05: GPC
+    /// always wins, even over an earlier "Accept all").
+    pub fn under_gpc(self, sends_gpc: bool) -> Self {
+        if sends_gpc {
+            Self { targeting: false, ..self }
+        } else {
+            self
+        }
+    }
 }
 
 /// What kind of decision a consent log row records.
@@ -170,6 +181,8 @@ pub enum BannerState {
     Ask,
     /// The browser's Global Privacy Control signal was just recorded as a refusal: say so.
     GpcHonoured,
+    /// The signal just withdrew the targeting an earlier decision allowed (B05): say so.
+    GpcWithdrewTargeting,
     /// Decided: nothing to show.
     Hidden,
 }
@@ -181,6 +194,7 @@ impl std::fmt::Display for BannerState {
         f.write_str(match self {
             Self::Ask => "ask",
             Self::GpcHonoured => "gpc",
+            Self::GpcWithdrewTargeting => "gpc-targeting",
             Self::Hidden => "hidden",
         })
     }
@@ -193,6 +207,7 @@ impl std::str::FromStr for BannerState {
         match text {
             "ask" => Ok(Self::Ask),
             "gpc" => Ok(Self::GpcHonoured),
+            "gpc-targeting" => Ok(Self::GpcWithdrewTargeting),
             "hidden" => Ok(Self::Hidden),
             _ => Err(()),
         }

@@ -44,6 +44,20 @@ pub struct CookieDeclaration {
 /// The session cookie's name (the sessions module sets it; the registry declares it).
 pub const SESSION_COOKIE: &str = "sop_session";
 
+/// What the store's own cookies are called on the wire over https (issue 21, S10). A browser
+/// accepts a `__Host-` cookie only if it is `Secure`, has `Path=/` and no `Domain`: no page on a
+/// sibling subdomain and no plain-http page can plant or overwrite it (cookie tossing).
+pub const HOST_PREFIX: &str = "__Host-";
+
+/// The name our cookie `name` goes by: with [`HOST_PREFIX`] when the store is served over https.
+pub fn wire_name(name: &str, secure: bool) -> String {
+    if secure {
+        format!("{HOST_PREFIX}{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
 /// What the sign-in page says about cookies (P26).
 pub const SIGN_IN_COOKIE_NOTE: &str = "Signing in uses one strictly necessary cookie, whatever your cookie choices.";
 
@@ -89,7 +103,7 @@ const LINKEDIN_COM: Option<&str> = Some("Third party (linkedin.com)");
 /// published cookie table states them (2026); the server never sets them itself.
 pub const DECLARED_COOKIES: &[CookieDeclaration] = &[
     cookie(CONSENT_COOKIE, StrictlyNecessary, None, None, "Remembers your cookie choices (a random id, the policy version and your choice), so we do not ask again on every page.", Days(DECISION_LIFETIME_DAYS)),
-    cookie(SESSION_COOKIE, StrictlyNecessary, None, None, "Keeps you signed in to your account as you move between pages (P26). Set only when you sign in.", Lifetime::Session),
+    cookie(SESSION_COOKIE, StrictlyNecessary, None, None, "Keeps your basket and, once you sign in, your account as you move between pages (P26). Set when you first add something to your basket or sign in; it ends when you close your browser, after 2 hours without a visit, or when you sign out.", Lifetime::Session),
     cookie("_ga", Analytics, GA, None, "Tells visits of the same browser apart.", Days(730)),
     cookie("_ga_<container-id>", Analytics, GA, None, "Keeps the state of the current visit.", Days(730)),
     cookie("_fbp", Targeting, PIXEL, None, "Identifies this browser to Meta's advertising.", Days(90)),
@@ -128,6 +142,9 @@ impl CookieCategory {
 
 /// The declaration of a cookie called `name`, whether the store or any tag sets it (B10).
 pub fn find_declaration(name: &str) -> Option<&'static CookieDeclaration> {
+    // Our own cookies carry the __Host- prefix over https; the table names them without it.
+    let own = name.strip_prefix(HOST_PREFIX).filter(|own| DECLARED_COOKIES.iter().any(|c| c.tag.is_none() && c.matches(own)));
+    let name = own.unwrap_or(name);
     DECLARED_COOKIES.iter().find(|c| c.matches(name))
 }
 

@@ -90,10 +90,19 @@ impl Validation {
 }
 
 /// Only a path on this site may be a redirect target, so a crafted link cannot send a
-/// shopper elsewhere after signing in.
+/// shopper elsewhere after signing in. Pass the decoded value, as the browser will follow it.
+///
+/// S3: browsers drop tabs and newlines from a URL and read `\` as `/`, so `/\t/evil.example`
+/// or `/\evil.example` lead to `//evil.example`, another site. Hence: one leading `/`, then
+/// neither `/` nor `\` nor any of these percent-encoded (`%2F`, `%5C`, `%09`: whatever decodes
+/// it once more would make them real), and no backslash, whitespace or control character.
 pub fn safe_local_path(path: &str) -> Option<&str> {
-    let ok = path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.contains("://");
-    ok.then_some(path)
+    let rest = path.strip_prefix('/')?;
+    let encoded_start = rest.strip_prefix('%').and_then(|hex| hex.get(..2)).and_then(|hex| u8::from_str_radix(hex, 16).ok());
+    let starts_another_host =
+        rest.starts_with(['/', '\\']) || encoded_start.is_some_and(|byte| matches!(byte, b'/' | b'\\') || byte <= b' ' || byte == 0x7f);
+    let hidden_or_ambiguous = path.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control());
+    (!starts_another_host && !hidden_or_ambiguous && !path.contains("://")).then_some(path)
 }
 
 #[cfg(test)]
@@ -118,6 +127,39 @@ mod tests {
         assert_eq!(safe_local_path("https://evil.example/"), None);
         assert_eq!(safe_local_path("/\\evil.example"), None);
         assert_eq!(safe_local_path("account"), None);
+        assert_eq!(safe_local_path("/checkout?step=2#pay"), Some("/checkout?step=2#pay"));
+        assert_eq!(safe_local_path("/search?q=red%20shoes"), Some("/search?q=red%20shoes"), "encoded characters later on are fine");
+    }
+
+    // S3: what a browser would turn into `//evil.example` (another site) is refused.
+    #[test]
+    fn s3_paths_a_browser_reads_as_another_host_are_refused() {
+        for hostile in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            "/\\evil.example",
+            "/a\\b",
+            "//evil.example",
+            "/%2F/evil.example",
+            "/%2fevil.example",
+            "/%5Cevil.example",
+            "/%5c/evil.example",
+            "/account\u{0}",
+            "/account\u{7f}",
+            "/account\u{a0}",
+            "",
+            "\t/account",
+        ] {
+            assert_eq!(safe_local_path(hostile), None, "{hostile:?}");
+        }
+        // `next=/%09/evil.example` arrives decoded (a tab, refused above); still encoded after a
+        // double encoding, it is refused too, in case something decodes it again.
+        for encoded in ["/%09/evil.example", "/%0a/evil.example", "/%0D%0A/evil.example", "/%20/evil.example", "/%7F/evil.example"] {
+            assert_eq!(safe_local_path(encoded), None, "{encoded:?}");
+        }
+        assert_eq!(safe_local_path("/%C3%A9t%C3%A9"), Some("/%C3%A9t%C3%A9"), "an encoded letter first is fine");
     }
 
     #[test]

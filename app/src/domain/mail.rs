@@ -65,7 +65,8 @@ impl MailKind {
 /// Where a message stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum MailStatus {
-    /// No SMTP server is configured: kept in the outbox for staff to read, never sent.
+    /// No SMTP server is configured: kept in the outbox, never sent. Staff see it without its
+    /// one-time link; the operator reads it whole with `server mail show`.
     Held,
     /// Waiting to be sent (again, after a failed attempt).
     Pending,

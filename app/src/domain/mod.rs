@@ -13,6 +13,7 @@ pub mod money;
 pub mod operator;
 pub mod orders;
 pub mod paging;
+pub mod private_pages;
 pub mod product_art;
 pub mod search;
 pub mod slug;

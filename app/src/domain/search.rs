@@ -41,6 +41,9 @@ pub struct SearchQuery {
 pub enum SearchInputError {
     #[error("Search for {MAX_QUERY_CHARS} characters or fewer")]
     QueryTooLong,
+    /// NUL and other control characters: no search box sends them, and PostgreSQL refuses NUL.
+    #[error("Search using letters, numbers, spaces and punctuation only")]
+    UnreadableCharacters,
     #[error("Search for {MAX_TERMS} words or fewer")]
     TooManyWords,
     #[error("Choose a category from the list")]
@@ -57,11 +60,19 @@ impl SearchInputError {
     /// The `id` of the form field to link to from the error summary.
     pub fn field_id(&self) -> &'static str {
         match self {
-            Self::QueryTooLong | Self::TooManyWords => "search-q",
+            Self::QueryTooLong | Self::UnreadableCharacters | Self::TooManyWords => "search-q",
             Self::UnknownCategory => "search-category",
             Self::MinPrice(_) | Self::PriceRangeReversed => "search-min",
             Self::MaxPrice(_) => "search-max",
         }
+    }
+}
+
+impl SearchInputError {
+    /// Input the search form never sends (issue 21): the page still explains it beside the
+    /// field, but answers 400; an ordinary mistake such as a mistyped price is a normal answer.
+    pub fn is_malformed(&self) -> bool {
+        matches!(self, Self::QueryTooLong | Self::UnreadableCharacters)
     }
 }
 
@@ -98,6 +109,9 @@ impl SearchParams {
         let text = non_blank(&self.q).unwrap_or_default().to_owned();
         if text.chars().count() > MAX_QUERY_CHARS {
             return Err(SearchInputError::QueryTooLong);
+        }
+        if text.chars().any(char::is_control) {
+            return Err(SearchInputError::UnreadableCharacters);
         }
         let terms = search_terms(&text);
         if terms.len() > MAX_TERMS {
@@ -226,6 +240,21 @@ mod tests {
         assert_eq!(bad_min.field_id(), "search-min");
         let bad_category = SearchParams { category: Some("../x".into()), ..params("") };
         assert_eq!(bad_category.parse(), Err(SearchInputError::UnknownCategory));
+    }
+
+    // issue 21: bad input. NUL (which PostgreSQL refuses in text) and over-long searches are
+    // refused as malformed; an ordinary mistake is not.
+    #[test]
+    fn issue21_nul_and_over_long_searches_are_refused_as_malformed() {
+        for bad in ["tea\0", "\0", "tea\u{1b}[31m", "tea\ncoffee"] {
+            let refused = params(bad).parse().unwrap_err();
+            assert_eq!((refused.clone(), refused.field_id()), (SearchInputError::UnreadableCharacters, "search-q"), "{bad:?}");
+            assert!(refused.is_malformed());
+        }
+        assert!(params(&"a".repeat(MAX_QUERY_CHARS + 1)).parse().unwrap_err().is_malformed());
+        assert!(params(&"é".repeat(MAX_QUERY_CHARS)).parse().is_ok(), "the limit counts characters, not bytes");
+        let bad_min = SearchParams { min: Some("ten".into()), ..params("") }.parse().unwrap_err();
+        assert!(!bad_min.is_malformed());
     }
 
     #[test]

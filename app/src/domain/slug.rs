@@ -39,7 +39,7 @@ impl Slug {
             }
         }
         let trimmed = slug.trim_end_matches('-');
-        Self::parse(&trimmed[..trimmed.len().min(Self::MAX_LEN)].trim_end_matches('-').to_owned())
+        Self::parse(trimmed[..trimmed.len().min(Self::MAX_LEN)].trim_end_matches('-'))
     }
 
     pub fn as_str(&self) -> &str {

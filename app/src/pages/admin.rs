@@ -82,7 +82,7 @@ fn OutboxTable(outbox: Paged<OutboxSummary>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <p>{format!("{} message(s). Without a mail server (SMTP_URL), messages are held here for staff to read.", outbox.total)}</p>
+        <p>{format!("{} message(s). Without a mail server (SMTP_URL), messages are held here. One-time links (address confirmation, password reset, e-mail change) are never shown to staff: only their recipient gets them.", outbox.total)}</p>
         <table class="data-table">
             <thead><tr><th scope="col">"Written"</th><th scope="col">"To"</th><th scope="col">"Subject"</th><th scope="col">"Kind"</th><th scope="col">"Status"</th></tr></thead>
             <tbody>{rows}</tbody>

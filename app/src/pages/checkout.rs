@@ -32,7 +32,7 @@ pub fn CheckoutPage() -> impl IntoView {
 
 #[component]
 fn Checkout(page: CheckoutPage) -> impl IntoView {
-    let CheckoutPage { signed_in, name, email, telephone, billing_addresses, delivery_addresses, checkout_key, basket, outcome } = page;
+    let CheckoutPage { signed_in, name, email, telephone, billing_addresses, delivery_addresses, checkout_key, basket, outcome, test_mode } = page;
     if basket.is_empty() {
         let messages = outcome.map(|o| o.errors.into_iter().map(|e| view! { <li>{e.message}</li> }).collect_view());
         return view! {
@@ -45,6 +45,11 @@ fn Checkout(page: CheckoutPage) -> impl IntoView {
     let csrf_token = basket.csrf_token.clone().unwrap_or_default();
     let seen = basket.seen.clone();
     view! {
+        {test_mode.then(|| view! {
+            <div class="notice notice--warning" role="note" data-test-mode="">
+                <p><strong>"Test mode: "</strong>"this store takes no real payments, so no card is charged. Pay with the test card 4242 4242 4242 4242 (any future expiry, any three-digit security code)."</p>
+            </div>
+        })}
         <div class="checkout">
             <OrderSummaryBox basket/>
             <EnhancedForm name="checkout" action="/api/checkout/place" outcome=outcome class="checkout__form">

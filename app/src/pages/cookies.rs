@@ -21,12 +21,14 @@ pub fn CookiePreferencesPage() -> impl IntoView {
         Some(Err(message)) => Some(view! { <p class="field-error" role="alert">{message}</p> }.into_any()),
         None => None,
     };
+    let preferences_form = NodeRef::new();
+    crate::components::hydration::mark_when_hydrated(preferences_form);
     view! {
         <Title text="Cookie preferences"/>
         <h1>"Cookie preferences"</h1>
         <p>"Choose which cookies we may use. Strictly necessary cookies are always on. You can change your mind at any time on this page."</p>
         {outcome}
-        <form class="cookie-preferences" method="post" action=DECIDE_URL on:submit=submit>
+        <form node_ref=preferences_form class="cookie-preferences" method="post" action=DECIDE_URL data-enhanced="" on:submit=submit>
             <input type="hidden" name="decision" value="custom"/>
             {CookieCategory::ALL
                 .into_iter()
@@ -108,6 +110,12 @@ pub fn CookieTable(category: CookieCategory) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
+        {(category == CookieCategory::StrictlyNecessary).then(|| view! {
+            <p class="cookie-category__note">
+                "When you reach us over a secure (https) connection, the names of our own cookies start with "
+                <code>"__Host-"</code>" (for example "<code>"__Host-sop_session"</code>"): browsers then accept them only from this site itself, never from another."
+            </p>
+        })}
     }
     .into_any()
 }

@@ -10,7 +10,8 @@
 use super::account::public::{
     CheckEmailPage, ConfirmEmailChangePage, ConfirmEmailPage, NewPasswordPage, RegisterPage, ResetRequestPage, SignInPage,
 };
-use super::account::signed_in::{AccountPage, AddressPage, ChangeEmailPage, ChangePasswordPage};
+use super::account::signed_in::{AccountPage, AddressPage, ChangeEmailPage, ChangePasswordPage, SessionsPage};
+use super::account::two_factor::TwoFactorPage;
 use super::admin::{AdminHomePage, AuditPage, ConsentLogPage, OutboxMessagePage, OutboxPage};
 use super::admin_orders::{AdminOrderPage, AdminOrdersPage};
 use super::checkout::CheckoutPage;
@@ -52,6 +53,8 @@ lazy_page! {
     ChangePasswordRoute => ChangePasswordPage,
     ChangeEmailRoute => ChangeEmailPage,
     AddressRoute => AddressPage,
+    SessionsRoute => SessionsPage,
+    TwoFactorRoute => TwoFactorPage,
     AdminHomeRoute => AdminHomePage,
     OutboxRoute => OutboxPage,
     OutboxMessageRoute => OutboxMessagePage,

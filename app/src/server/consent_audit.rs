@@ -1,8 +1,9 @@
 //! The consent log for staff and auditors (B03): search by consent id, account or date, export
-//! as CSV or JSON, and the result of walking the hash chain.
+//! as CSV or JSON, and the result of walking the hash chain (from a checkpoint, so a page view
+//! does not hash the whole log).
 
-use super::consent_log::{verify, ChainStatus};
-use super::entities::consent_log;
+use super::consent_log::{check_row, verify_after, ChainStatus, GENESIS_HASH};
+use super::entities::{consent_chain_checkpoint, consent_log};
 use crate::domain::paging::{PageNumber, Paged};
 use crate::domain::staff::{ChainReport, ConsentLogFilter, ConsentLogRow};
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -64,11 +65,84 @@ pub async fn export(db: &impl ConnectionTrait, filter: &ConsentLogFilter) -> Res
     Ok(filtered(filter).order_by_asc(consent_log::Column::Id).limit(EXPORT_LIMIT).all(db).await?.into_iter().map(row_of).collect())
 }
 
+/// The chain's state for the staff page, checked from the checkpoint on (see
+/// [`verify_since_checkpoint`]).
 pub async fn chain_report(db: &impl ConnectionTrait) -> Result<ChainReport, DbErr> {
-    Ok(match verify(db).await? {
+    Ok(match verify_since_checkpoint(db, Utc::now()).await?.status {
         ChainStatus::Intact { rows } => ChainReport::Intact { rows },
         ChainStatus::Broken { row_id, problem } => ChainReport::Broken { row_id, problem },
     })
+}
+
+/// What a check from the checkpoint found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IncrementalCheck {
+    /// As for a full walk: `rows` counts the whole log, the part verified earlier included.
+    pub status: ChainStatus,
+    /// Rows hashed by this check: those added since the checkpoint.
+    pub rows_checked: u64,
+}
+
+/// The checkpoint's one row.
+const CHECKPOINT_ID: i32 = 1;
+
+/// Checks the consent log's chain from where the last intact check ended (issue 21, S8): a
+/// staff page view hashes only the rows added since, not the whole log. The checkpoint's own
+/// row is re-checked against the hash stored with the checkpoint, the first new row must link
+/// to it, and when everything is intact the checkpoint moves to the end. A row changed before
+/// the checkpoint is found by the full walk of `server consent verify`, which auditors run.
+pub async fn verify_since_checkpoint(db: &impl ConnectionTrait, now: chrono::DateTime<Utc>) -> Result<IncrementalCheck, DbErr> {
+    let checkpoint = consent_chain_checkpoint::Entity::find_by_id(CHECKPOINT_ID).one(db).await?;
+    let (after_id, prev_hash, verified_rows) = match &checkpoint {
+        Some(checkpoint) => (checkpoint.verified_up_to_id, checkpoint.row_hash.clone(), checkpoint.verified_rows.max(0) as u64),
+        None => (0, GENESIS_HASH.to_owned(), 0),
+    };
+    let broken = |row_id: i32, problem: String| IncrementalCheck { status: ChainStatus::Broken { row_id, problem }, rows_checked: 0 };
+    if checkpoint.is_some() {
+        let Some(anchor) = consent_log::Entity::find_by_id(after_id).one(db).await? else {
+            return Ok(broken(after_id, "the last row verified before is gone (a row was removed)".into()));
+        };
+        if anchor.row_hash != prev_hash || check_row(&anchor, &anchor.prev_hash).is_err() {
+            return Ok(broken(after_id, "it changed since it was verified (the row was changed)".into()));
+        }
+    }
+    let walked = verify_after(db, after_id, &prev_hash).await?;
+    if let Some((row_id, problem)) = walked.broken {
+        return Ok(IncrementalCheck { status: ChainStatus::Broken { row_id, problem }, rows_checked: walked.rows_checked });
+    }
+    let rows = verified_rows + walked.rows_checked;
+    if let Some((last_id, last_hash)) = walked.last {
+        advance_checkpoint(db, last_id, &last_hash, rows, now).await?;
+    }
+    Ok(IncrementalCheck { status: ChainStatus::Intact { rows }, rows_checked: walked.rows_checked })
+}
+
+/// Moves the checkpoint forward to `last_id`; never back, when two checks race.
+async fn advance_checkpoint(db: &impl ConnectionTrait, last_id: i32, last_hash: &str, rows: u64, now: chrono::DateTime<Utc>) -> Result<(), DbErr> {
+    use consent_chain_checkpoint::Column;
+    use sea_orm::{sea_query::Expr, ActiveValue::Set};
+    let rows = i64::try_from(rows).unwrap_or(i64::MAX);
+    let moved = consent_chain_checkpoint::Entity::update_many()
+        .col_expr(Column::VerifiedUpToId, Expr::value(last_id))
+        .col_expr(Column::RowHash, Expr::value(last_hash))
+        .col_expr(Column::VerifiedRows, Expr::value(rows))
+        .col_expr(Column::VerifiedAt, Expr::value(now))
+        .filter(Column::Id.eq(CHECKPOINT_ID))
+        .filter(Column::VerifiedUpToId.lt(last_id))
+        .exec(db)
+        .await?;
+    if moved.rows_affected == 0 {
+        let first = consent_chain_checkpoint::ActiveModel {
+            id: Set(CHECKPOINT_ID),
+            verified_up_to_id: Set(last_id),
+            row_hash: Set(last_hash.to_owned()),
+            verified_rows: Set(rows),
+            verified_at: Set(now),
+        };
+        // Already there (and as far or further on): nothing to do.
+        consent_chain_checkpoint::Entity::insert(first).on_conflict_do_nothing().exec(db).await?;
+    }
+    Ok(())
 }
 
 /// RFC 4180 CSV, with every field quoted when it needs to be; a leading `=`, `+`, `-` or `@`

@@ -3,7 +3,7 @@
 //! expiry of tag cookies a decision no longer allows (B04).
 
 use crate::domain::consent::{ConsentChoices, ConsentCookie, CONSENT_COOKIE, DECISION_LIFETIME_DAYS, POLICY_VERSION};
-use crate::domain::{cookies::DECLARED_COOKIES, tags::TagSet};
+use crate::domain::{cookies::{wire_name, DECLARED_COOKIES}, tags::TagSet};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
@@ -37,33 +37,36 @@ pub fn verify(value: &str, secret: &[u8]) -> Option<ConsentCookie> {
     ConsentCookie::parse(payload)
 }
 
-/// `sop_consent=<signed value>`, as a `Cookie` header or the start of a `Set-Cookie` carries it.
-pub fn pair(cookie: &ConsentCookie, secret: &[u8]) -> String {
-    format!("{CONSENT_COOKIE}={}", signed_value(cookie, secret))
+/// `sop_consent=<signed value>` (`__Host-sop_consent=` over https), as a `Cookie` header or
+/// the start of a `Set-Cookie` carries it.
+pub fn pair(cookie: &ConsentCookie, secret: &[u8], secure: bool) -> String {
+    format!("{}={}", wire_name(CONSENT_COOKIE, secure), signed_value(cookie, secret))
 }
 
 /// The `Set-Cookie` value remembering a decision for as long as it stands, refusal or not.
 pub fn set_cookie_value(cookie: &ConsentCookie, secret: &[u8], secure: bool) -> String {
     format!(
         "{}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}",
-        pair(cookie, secret),
+        pair(cookie, secret, secure),
         DECISION_LIFETIME_DAYS * 86_400,
         if secure { "; Secure" } else { "" }
     )
 }
 
 /// The consent cookie this request carries, if it is well formed and signed by this store.
-/// (Should a browser send several, the newest signed decision counts.)
-pub fn from_request(parts: &Parts, secret: &[u8]) -> Option<ConsentCookie> {
+/// (Should a browser send several, the newest signed decision counts.) Over https only the
+/// `__Host-` one counts.
+pub fn from_request(parts: &Parts, secret: &[u8], secure: bool) -> Option<ConsentCookie> {
+    let name = wire_name(CONSENT_COOKIE, secure);
     crate::server::request::cookies(parts)
-        .filter(|(name, _)| *name == CONSENT_COOKIE)
+        .filter(|(key, _)| *key == name)
         .filter_map(|(_, value)| verify(value, secret))
         .max_by_key(|cookie| cookie.decided_at)
 }
 
 /// The decision that stands for this request: a current one (B06), else nothing allowed (B01).
-pub fn current_choices(parts: &Parts, secret: &[u8], now: DateTime<Utc>) -> Option<ConsentChoices> {
-    from_request(parts, secret).filter(|cookie| cookie.is_current(POLICY_VERSION, now.timestamp())).map(|cookie| cookie.choices)
+pub fn current_choices(parts: &Parts, secret: &[u8], secure: bool, now: DateTime<Utc>) -> Option<ConsentChoices> {
+    from_request(parts, secret, secure).filter(|cookie| cookie.is_current(POLICY_VERSION, now.timestamp())).map(|cookie| cookie.choices)
 }
 
 /// `Set-Cookie` values that expire every first-party cookie of a tag outside `allowed` that
@@ -129,6 +132,20 @@ mod tests {
         assert!(refused.starts_with("sop_consent=v2.id.v.1.000."), "{refused}");
         assert!(refused.ends_with("; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax"));
         assert!(accepted.ends_with("; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax; Secure"));
+        assert!(accepted.starts_with("__Host-sop_consent="), "S10: the __Host- prefix over https: {accepted}");
+    }
+
+    // S10: over https a cookie without the prefix (planted by a sibling subdomain or a plain-http
+    // page) is no decision, even when its signature is good.
+    #[test]
+    fn s10_over_https_only_the_host_prefixed_cookie_counts() {
+        let accepted = cookie(ConsentChoices::ACCEPT_ALL);
+        let plain = request(&pair(&accepted, KEY, false), "shop.example");
+        assert_eq!(from_request(&plain, KEY, true), None);
+        assert!(from_request(&plain, KEY, false).is_some());
+        let prefixed = request(&pair(&accepted, KEY, true), "shop.example");
+        assert_eq!(from_request(&prefixed, KEY, true).map(|c| c.choices), Some(ConsentChoices::ACCEPT_ALL));
+        assert_eq!(crate::domain::cookies::find_declaration("__Host-sop_consent").map(|c| c.name), Some(CONSENT_COOKIE));
     }
 
     #[test]
@@ -141,10 +158,10 @@ mod tests {
         assert_eq!(verify(&forged, KEY), None, "choices changed after signing");
         assert_eq!(verify("v2.id.v.1.111.!!!", KEY), None);
         assert_eq!(verify("", KEY), None);
-        let parts = request(&format!("other=1; {}", pair(&cookie(ConsentChoices::ACCEPT_ALL), KEY)), "shop.example");
-        assert_eq!(from_request(&parts, KEY).map(|c| c.choices), Some(ConsentChoices::ACCEPT_ALL));
+        let parts = request(&format!("other=1; {}", pair(&cookie(ConsentChoices::ACCEPT_ALL), KEY, false)), "shop.example");
+        assert_eq!(from_request(&parts, KEY, false).map(|c| c.choices), Some(ConsentChoices::ACCEPT_ALL));
         let parts = request(&format!("sop_consent={forged}"), "shop.example");
-        assert_eq!(from_request(&parts, KEY), None);
+        assert_eq!(from_request(&parts, KEY, false), None);
     }
 
     #[test]

@@ -346,9 +346,32 @@ pub enum ChainStatus {
 
 /// Walks the whole log in id order and reports the first row that breaks the chain.
 pub async fn verify(db: &impl ConnectionTrait) -> Result<ChainStatus, DbErr> {
-    let mut expected_prev = GENESIS_HASH.to_owned();
-    let mut last_id = 0;
-    let mut rows = 0u64;
+    let walked = verify_after(db, 0, GENESIS_HASH).await?;
+    Ok(match walked.broken {
+        None => ChainStatus::Intact { rows: walked.rows_checked },
+        Some((row_id, problem)) => ChainStatus::Broken { row_id, problem },
+    })
+}
+
+/// What walking part of the chain found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Walked {
+    /// Rows found intact (all of them, unless `broken`).
+    pub rows_checked: u64,
+    /// The last intact row's id and hash; None when no row was walked.
+    pub last: Option<(i32, String)>,
+    /// The first row that breaks the chain, and why.
+    pub broken: Option<(i32, String)>,
+}
+
+/// Walks the rows after `after_id` in id order, the first of them expected to follow a row
+/// whose hash is `expected_prev`, and stops at the first row that breaks the chain. From the
+/// start (`0`, [`GENESIS_HASH`]) this is the whole log; the staff page starts from its
+/// checkpoint (`consent_audit`).
+pub async fn verify_after(db: &impl ConnectionTrait, after_id: i32, expected_prev: &str) -> Result<Walked, DbErr> {
+    let mut expected_prev = expected_prev.to_owned();
+    let mut last_id = after_id;
+    let mut walked = Walked { rows_checked: 0, last: None, broken: None };
     loop {
         let batch = consent_log::Entity::find()
             .filter(consent_log::Column::Id.gt(last_id))
@@ -357,25 +380,31 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<ChainStatus, DbErr> {
             .all(db)
             .await?;
         if batch.is_empty() {
-            return Ok(ChainStatus::Intact { rows });
+            return Ok(walked);
         }
         for row in batch {
-            let broken = |problem: String| ChainStatus::Broken { row_id: row.id, problem };
-            if row.prev_hash != expected_prev {
-                return Ok(broken("it does not follow the row before it (a row was removed or inserted)".into()));
-            }
-            let decision = match decision_of(&row) {
-                Ok(decision) => decision,
-                Err(problem) => return Ok(broken(problem)),
-            };
-            if chain_hash(&row.prev_hash, &decision) != row.row_hash {
-                return Ok(broken("its content does not match its hash (the row was changed)".into()));
+            if let Err(problem) = check_row(&row, &expected_prev) {
+                walked.broken = Some((row.id, problem));
+                return Ok(walked);
             }
             expected_prev = row.row_hash.clone();
             last_id = row.id;
-            rows += 1;
+            walked.rows_checked += 1;
+            walked.last = Some((row.id, row.row_hash));
         }
     }
+}
+
+/// Whether `row` follows a row whose hash is `expected_prev` and still matches its own hash.
+pub fn check_row(row: &consent_log::Model, expected_prev: &str) -> Result<(), String> {
+    if row.prev_hash != expected_prev {
+        return Err("it does not follow the row before it (a row was removed or inserted)".into());
+    }
+    let decision = decision_of(row)?;
+    if chain_hash(&row.prev_hash, &decision) != row.row_hash {
+        return Err("its content does not match its hash (the row was changed)".into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -16,10 +16,14 @@ use sea_orm::DbErr;
 use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 
-/// Marks a request whose Global Privacy Control signal was just recorded as a refusal, so the
-/// page can say so instead of asking (B05).
-#[derive(Clone, Copy, Debug)]
-pub struct GpcHonoured;
+/// Marks a request whose Global Privacy Control signal was just recorded, so the page can say
+/// so instead of asking (B05): as a refusal of everything optional (no decision before), or as
+/// the withdrawal of targeting an earlier decision allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GpcHonoured {
+    RefusedAll,
+    WithdrewTargeting,
+}
 
 /// The tags a page rendered for this request may load. The security middleware works it out
 /// once per request from the visitor's consent; the Content-Security-Policy and the shell's
@@ -27,12 +31,21 @@ pub struct GpcHonoured;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PageTags(pub TagSet);
 
+/// Marks a page that runs tags and was opened from one of our pages with personal data (its
+/// address may hold an order number, a key or a token): the page hides that address from its
+/// tags, which read `document.referrer` (P14, P28). Set by the security middleware.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PrivateReferrer;
+
 /// What the banner does for this request.
-pub fn banner_for(parts: &Parts, secret: &[u8], now: DateTime<Utc>) -> crate::domain::consent::BannerState {
+pub fn banner_for(parts: &Parts, secret: &[u8], secure: bool, now: DateTime<Utc>) -> crate::domain::consent::BannerState {
     use crate::domain::consent::BannerState;
-    if parts.extensions.get::<GpcHonoured>().is_some() {
-        BannerState::GpcHonoured
-    } else if needs_decision(parts, secret, now) {
+    if let Some(honoured) = parts.extensions.get::<GpcHonoured>() {
+        match honoured {
+            GpcHonoured::RefusedAll => BannerState::GpcHonoured,
+            GpcHonoured::WithdrewTargeting => BannerState::GpcWithdrewTargeting,
+        }
+    } else if needs_decision(parts, secret, secure, now) {
         BannerState::Ask
     } else {
         BannerState::Hidden
@@ -41,8 +54,8 @@ pub fn banner_for(parts: &Parts, secret: &[u8], now: DateTime<Utc>) -> crate::do
 
 /// Whether the banner must ask this request's visitor: no decision, one that lapsed (B06), or
 /// a cookie this store did not sign.
-pub fn needs_decision(parts: &Parts, secret: &[u8], now: DateTime<Utc>) -> bool {
-    consent_cookie::current_choices(parts, secret, now).is_none()
+pub fn needs_decision(parts: &Parts, secret: &[u8], secure: bool, now: DateTime<Utc>) -> bool {
+    consent_cookie::current_choices(parts, secret, secure, now).is_none()
 }
 
 /// "Chrome", "Firefox", "Safari"… from the User-Agent; never the full string.
@@ -112,7 +125,7 @@ pub async fn record(
 ) -> Result<(ConsentCookie, consent_log::ChainLink), DbErr> {
     // Only a signed cookie carries its consent id over, so nobody can write into another
     // visitor's history.
-    let previous = consent_cookie::from_request(parts, &state.secret_key);
+    let previous = consent_cookie::from_request(parts, &state.keys.consent_cookie, state.secure_cookies);
     let consent_id = previous.as_ref().map(|c| c.consent_id.clone()).unwrap_or_else(new_consent_id);
     let client_ip = super::request::client_ip(parts);
     let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
@@ -129,7 +142,7 @@ pub async fn record(
             expires_at: now + Duration::days(DECISION_LIFETIME_DAYS),
             browser_family: browser_family(user_agent),
             text_hash: text_hash(shown_text),
-            ip_hash: ip_hash(&state.secret_key, client_ip),
+            ip_hash: ip_hash(&state.keys.network, client_ip),
         })
         .await?;
     let cookie = ConsentCookie { consent_id, policy_version: POLICY_VERSION.to_owned(), decided_at: now.timestamp(), choices };

@@ -11,6 +11,8 @@ pub mod consent_service;
 pub mod demo_data;
 pub mod entities;
 pub mod form_flash;
+pub mod keys;
+pub mod housekeeping;
 pub mod mail;
 pub mod request;
 pub mod shop;

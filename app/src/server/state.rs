@@ -38,12 +38,16 @@ pub struct StoreState {
     pub operator: Operator,
     pub catalog: Arc<CatalogCache>,
     pub assets: Arc<BuildAssets>,
-    /// Signs and salts (never shown): the IP-hash salt of the consent log, later session keys.
-    pub secret_key: SecretBytes,
+    /// The keys that sign and salt (never shown), one per purpose, derived from `SECRET_KEY`.
+    pub keys: super::keys::StoreKeys,
     /// Whether the store is served over https, so cookies get the `Secure` flag.
     pub secure_cookies: bool,
     /// The address shoppers use (no trailing slash), for links in e-mails.
     pub public_url: String,
+    /// The `Host` every request must name when `PUBLIC_URL` is set (its host and port), so a
+    /// request addressed to another name (DNS rebinding, a forged Host poisoning links) is
+    /// refused (issue 21, S10). None: any Host, as on a developer's machine.
+    pub expected_host: Option<String>,
     pub sessions: SessionPolicy,
     pub sign_in_throttle: SignInThrottle,
     pub form_flash: FormFlash,
@@ -53,6 +57,8 @@ pub struct StoreState {
     pub tags: ConfiguredTags,
     /// Takes card payments at checkout (the built-in test gateway unless configured otherwise).
     pub payments: Arc<dyn PaymentProvider>,
+    /// The reverse proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`).
+    pub trusted_proxies: super::request::TrustedProxies,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -69,7 +69,7 @@ pub fn location(response: &reqwest::Response) -> String {
     response.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
 }
 
-/// Every message in the outbox, oldest first: (to, subject, text body).
+/// Every message in the outbox, oldest first: (to, subject, text body as sent).
 pub async fn outbox(app: &TestApp) -> Vec<(String, String, String)> {
     let db = Database::connect(app.db.url()).await.expect("test database");
     let rows = app::server::entities::mail_outbox::Entity::find()
@@ -78,7 +78,13 @@ pub async fn outbox(app: &TestApp) -> Vec<(String, String, String)> {
         .await
         .expect("outbox rows");
     db.close().await.ok();
-    rows.into_iter().map(|m| (m.to_address, m.subject, m.text_body)).collect()
+    // As the recipient gets them: with a security mail's one-time link (S1 keeps it apart).
+    rows.into_iter()
+        .map(|m| {
+            let (text_body, _) = app::server::mail::outbox::bodies_for_recipient(&m);
+            (m.to_address, m.subject, text_body)
+        })
+        .collect()
 }
 
 /// The first link in the newest message to `to` whose path starts with `path`.
@@ -125,4 +131,80 @@ pub async fn overview(app: &TestApp, cookie: &str) -> app::api::account::Account
     let (status, body) = post_json(app, "/api/account/overview", &[], Some(cookie)).await;
     assert_eq!(status, 200, "{body}");
     serde_json::from_str(&body).unwrap()
+}
+
+/// S11: the seconds since the Unix epoch, as the store's clock and an authenticator app see them.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_secs()
+}
+
+/// S11: the code an authenticator app shows for `secret` (base32, spaces allowed) at `time`,
+/// worked out with the TOTP library (RFC 6238: SHA-1, 30-second steps, 6 digits).
+pub fn totp_code(secret: &str, time: u64) -> String {
+    use app::server::accounts::second_factor::totp_rs::{Builder, Secret};
+    let secret = Secret::try_from_base32(secret.replace(' ', "")).expect("a base32 setup key");
+    Builder::new().with_secret(secret).build().expect("a valid TOTP").generate(time).to_string()
+}
+
+/// S11: the two-factor page's data for this session.
+pub async fn two_factor_view(app: &TestApp, cookie: &str) -> app::api::account::TwoFactorView {
+    let (status, body) = post_json(app, "/api/account/two-factor", &[], Some(cookie)).await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{body}: {e}"))
+}
+
+/// S11: posts a code from the two-factor page (as the hydrated page does); the renewed
+/// session's cookie when the code was right, and the reply.
+pub async fn submit_code(app: &TestApp, cookie: &str, csrf: &str, code: &str, next: &str) -> (Option<String>, FormReply) {
+    let response =
+        post_json_response(app, "/api/account/two-factor-confirm", &[("csrf_token", csrf), ("code", code), ("next", next)], Some(cookie))
+            .await;
+    let renewed = session_cookie(&response);
+    let body = response.text().await.expect("body");
+    (renewed, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{body}: {e}")))
+}
+
+/// S11: each staff account's setup key and the last time step a code was used for, per store,
+/// as the test's authenticator app remembers them.
+fn authenticators() -> &'static std::sync::Mutex<std::collections::HashMap<String, (String, u64)>> {
+    static APPS: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, (String, u64)>>> = std::sync::OnceLock::new();
+    APPS.get_or_init(Default::default)
+}
+
+/// S11: a code for a time step after the last one used for this key (the store accepts a code
+/// once, and the step either side of now): waits for the next step when both are used.
+pub async fn fresh_code(app: &TestApp, email: &str, secret: &str) -> String {
+    let key = format!("{} {email}", app.address);
+    let last = authenticators().lock().unwrap().get(&key).map(|(_, step)| *step);
+    let now_step = unix_now() / 30;
+    let step = last.map_or(now_step, |last| now_step.max(last + 1));
+    if step > now_step + 1 {
+        let wait = ((step - 1) * 30).saturating_sub(unix_now());
+        tokio::time::sleep(std::time::Duration::from_secs(wait + 1)).await;
+    }
+    authenticators().lock().unwrap().insert(key, (secret.to_owned(), step));
+    totp_code(secret, step * 30)
+}
+
+/// S11: the setup key this test's authenticator app holds for a staff account, if it set one up.
+pub fn remembered_secret(app: &TestApp, email: &str) -> Option<String> {
+    authenticators().lock().unwrap().get(&format!("{} {email}", app.address)).map(|(secret, _)| secret.clone())
+}
+
+/// S11: signs a staff account in as staff do: the password, then, the first time, setting up
+/// the authenticator app from the enrolment page's key, then a code. Returns the session cookie
+/// that opens the staff area.
+pub async fn staff_signed_in(app: &TestApp, email: &str, password: &str) -> String {
+    use app::domain::account::SecondFactorStep;
+    let half = sign_in(app, email, password).await.expect("the staff password is right");
+    let page = two_factor_view(app, &half).await;
+    let secret = match page.step {
+        SecondFactorStep::Enrol { secret, .. } => secret,
+        SecondFactorStep::Code => remembered_secret(app, email).expect("this test set up the account's authenticator"),
+        other => panic!("{email} is not asked for a code: {other:?}"),
+    };
+    let code = fresh_code(app, email, &secret).await;
+    let (cookie, reply) = submit_code(app, &half, &page.csrf_token, &code, "/account").await;
+    assert!(reply.is_ok(), "the code was refused: {reply:?}");
+    cookie.expect("a renewed session")
 }

@@ -33,4 +33,3 @@ impl std::io::Write for LogSink {
         Ok(())
     }
 }
-

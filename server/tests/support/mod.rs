@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod accounts;
+pub mod crawl;
 pub mod logs;
 
 use app::server::state::AppState;
@@ -34,7 +35,10 @@ fn server_runtime() -> &'static tokio::runtime::Runtime {
 }
 
 /// Builds and runs the store on the shared server runtime; returns its address once it listens.
-pub async fn start_server(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> (std::net::SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>) {
+pub async fn start_server(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> (std::net::SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>) {
     let (address, _state, server) = start_server_with_state(config, shutdown).await;
     (address, server)
 }
@@ -130,8 +134,6 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: TestDb,
     pub site_root: PathBuf,
-    /// The store's secret key, to sign consent cookies as the store would.
-    pub secret: Vec<u8>,
     _dir: tempfile::TempDir,
 }
 
@@ -176,16 +178,10 @@ pub async fn spawn_app_with(backend: Backend, overrides: &[(&str, &str)]) -> Opt
     let site_root = PathBuf::from(&vars["LEPTOS_SITE_ROOT"]);
     write_site_files(&site_root);
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test configuration is valid");
-    let secret_source = config.secret_key.clone();
     let (address, state, _server) = start_server_with_state(config, std::future::pending()).await;
-    // The store created its key file on start; read the same key.
-    let secret = sop_server::config::load_or_create_secret(&secret_source).expect("the store's key").as_bytes().to_vec();
     let address = format!("http://{address}");
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("http client");
-    Some(TestApp { address, state, client, db, site_root, secret, _dir: dir })
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http client");
+    Some(TestApp { address, state, client, db, site_root, _dir: dir })
 }
 
 /// A stand-in for cargo-leptos' output: a JS file with a precompressed twin, and a public file.
@@ -208,21 +204,28 @@ impl TestApp {
 
     /// GETs a page as a signed-in browser and returns its status and body.
     pub async fn page_with_cookie(&self, path: &str, cookie: &str) -> (u16, String) {
-        let response = self.client.get(self.url(path)).header("cookie", cookie).header("accept", "text/html").send().await.expect("request reaches the store");
+        let response = self
+            .client
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .header("accept", "text/html")
+            .send()
+            .await
+            .expect("request reaches the store");
         let status = response.status().as_u16();
         (status, response.text().await.expect("body"))
     }
 
     /// `sop_consent=…` for `cookie`, signed with this store's key.
     pub fn consent_pair(&self, cookie: &app::domain::consent::ConsentCookie) -> String {
-        app::server::consent_cookie::pair(cookie, &self.secret)
+        app::server::consent_cookie::pair(cookie, &self.state.keys.consent_cookie, false)
     }
 
     /// The choices in a `sop_consent=…` pair as bits (`"101"`: analytics and targeting), after
     /// checking the store signed it.
     pub fn bits(&self, pair: &str) -> String {
         let value = pair.strip_prefix("sop_consent=").expect("a consent cookie");
-        let choices = app::server::consent_cookie::verify(value, &self.secret).expect("signed by the store").choices;
+        let choices = app::server::consent_cookie::verify(value, &self.state.keys.consent_cookie).expect("signed by the store").choices;
         [choices.analytics, choices.functionality, choices.targeting].map(|on| if on { '1' } else { '0' }).into_iter().collect()
     }
 

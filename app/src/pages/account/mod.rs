@@ -1,7 +1,9 @@
-//! The account pages: signing up and in (public) and the account holder's own area.
+//! The account pages: signing up and in (public), the staff sign-in's second step
+//! (two_factor), and the account holder's own area.
 
 pub mod public;
 pub mod signed_in;
+pub mod two_factor;
 
 use crate::api::account::form_outcome;
 use crate::domain::forms::FormReply;

@@ -68,6 +68,7 @@ pub fn SignInPage() -> impl IntoView {
     };
     view! {
         <Title text="Sign in"/>
+        <OnToTheCode next/>
         <h1>"Sign in"</h1>
         {move || banner().map(|text| view! { <p class="notice notice--success" role="status">{text}</p> })}
         {with_outcome(move |outcome| view! {
@@ -86,6 +87,25 @@ pub fn SignInPage() -> impl IntoView {
             </EnhancedForm>
         })}
         <p class="field__hint">{crate::domain::cookies::SIGN_IN_COOKIE_NOTE}</p>
+    }
+}
+
+/// S11: a staff sign-in whose password was right but whose code is still owed (the staff area
+/// sent it here) goes on to the code page, and from there to `next`.
+#[component]
+fn OnToTheCode(next: Memo<Option<String>>) -> impl IntoView {
+    use leptos_router::components::Redirect;
+    let owes_code = Resource::new(|| (), |_| crate::api::account::two_factor_pending());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                owes_code.await.unwrap_or(false).then(|| {
+                    let onwards = next.get_untracked().filter(|n| crate::domain::forms::safe_local_path(n).is_some()).unwrap_or_else(|| "/account".to_owned());
+                    let onwards: String = form_urlencoded::byte_serialize(onwards.as_bytes()).collect();
+                    view! { <Redirect path=format!("/account/two-factor?next={onwards}")/> }
+                })
+            })}
+        </Suspense>
     }
 }
 

@@ -2,7 +2,7 @@
 //! loads the signed-in account's overview; signed out, it sends the visitor to sign in.
 
 use super::{redirect_to_sign_in, use_query_value};
-use crate::api::account::{load_account_overview, load_address, AccountError, AccountOverview};
+use crate::api::account::{load_account_overview, load_address, load_sessions, AccountError, AccountOverview, SessionsView};
 use crate::components::forms::{CsrfField, EnhancedForm, FormState, TextField};
 use crate::components::notice::ErrorNotice;
 use crate::domain::address::{AddressKind, PostalAddress, SavedAddress};
@@ -65,6 +65,7 @@ fn Overview(overview: AccountOverview) -> impl IntoView {
             <p><a class="button button--secondary" href="/account/addresses/new">"Add an address"</a></p>
         </section>
         <p><a href="/account/orders">"Your orders"</a></p>
+        <p><a href="/account/sessions">"Where you are signed in"</a></p>
         {is_staff.then(|| view! { <p><a href="/admin">"Open the staff area"</a></p> })}
         <form method="post" action="/api/account/sign-out" class="sign-out">
             <CsrfField token=csrf_token/>
@@ -99,6 +100,57 @@ fn AddressList(addresses: Vec<SavedAddress>, csrf_token: String) -> impl IntoVie
         })
         .collect_view();
     view! { <ul class="address-list">{cards}</ul> }.into_any()
+}
+
+/// S11: `/account/sessions`, where the account is signed in, with "Sign out everywhere else".
+#[component]
+pub fn SessionsPage() -> impl IntoView {
+    let form = use_query_value("form");
+    let sessions = Resource::new(move || form.get(), load_sessions);
+    view! {
+        <Title text="Where you are signed in"/>
+        <h1>"Where you are signed in"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"Loading your sessions…"</p> }>
+            {move || Suspend::new(async move {
+                match sessions.await {
+                    Ok(sessions) => view! { <SessionList sessions/> }.into_any(),
+                    Err(AccountError::NotSignedIn) => redirect_to_sign_in(),
+                    Err(error) => view! { <ErrorNotice title="Your sessions could not be shown" message=error.to_string()/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <p><a href="/account">"Back to your account"</a></p>
+    }
+}
+
+#[component]
+fn SessionList(sessions: SessionsView) -> impl IntoView {
+    let SessionsView { sessions, csrf_token, outcome } = sessions;
+    let rows = sessions
+        .into_iter()
+        .map(|session| {
+            view! {
+                <tr data-session="" data-this-browser=session.this_browser.then_some("")>
+                    <td>{session.browser}{session.this_browser.then(|| view! { " " <strong class="session-current">"(this browser)"</strong> })}</td>
+                    <td>{session.started}</td>
+                    <td>{session.last_seen}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <p>"Each time you sign in, in a browser or on a device, starts a session. A session ends when you sign out, after 2 hours without use, or after 7 days."</p>
+        <table class="data-table sessions-table">
+            <caption class="visually-hidden">"Your sessions"</caption>
+            <thead><tr><th scope="col">"Browser"</th><th scope="col">"Signed in"</th><th scope="col">"Last used"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+        <EnhancedForm name="sessions" action="/api/account/sessions-end-others" outcome>
+            <CsrfField token=csrf_token/>
+            <p class="field__hint">"Don't recognise a session, or used a shared computer? This signs you out on every other browser and device. You stay signed in here."</p>
+            <button type="submit" class="button button--secondary">"Sign out everywhere else"</button>
+        </EnhancedForm>
+    }
 }
 
 #[component]

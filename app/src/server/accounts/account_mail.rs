@@ -38,7 +38,7 @@ pub fn wake(state: &AppState) {
 
 pub async fn email_verification(state: &AppState, db: &impl ConnectionTrait, account: &account::Model, now: DateTime<Utc>) -> Result<(), AccountError> {
     let binding = verification_binding(account);
-    let token = tokens::issue(&state.secret_key, tokens::TokenPurpose::VerifyEmail, account.id, &account.email, &binding, now + VERIFY_LINK_VALID_FOR);
+    let token = tokens::issue(&state.keys.link_tokens, tokens::TokenPurpose::VerifyEmail, account.id, &account.email, &binding, now + VERIFY_LINK_VALID_FOR);
     let mail = templates::email_verification(&account.email, &account.name, &link(state, "/account/confirm-email", &token), valid_for(VERIFY_LINK_VALID_FOR));
     queue(state, db, mail).await
 }
@@ -50,7 +50,7 @@ pub async fn already_registered(state: &AppState, db: &impl ConnectionTrait, acc
 }
 
 pub async fn password_reset(state: &AppState, db: &impl ConnectionTrait, account: &account::Model, now: DateTime<Utc>) -> Result<(), AccountError> {
-    let token = tokens::issue(&state.secret_key, tokens::TokenPurpose::ResetPassword, account.id, "", &account.password_hash, now + RESET_LINK_VALID_FOR);
+    let token = tokens::issue(&state.keys.link_tokens, tokens::TokenPurpose::ResetPassword, account.id, "", &account.password_hash, now + RESET_LINK_VALID_FOR);
     let mail = templates::password_reset(&account.email, &account.name, &link(state, "/account/reset/new", &token), valid_for(RESET_LINK_VALID_FOR));
     queue(state, db, mail).await
 }
@@ -66,7 +66,7 @@ pub async fn email_change_confirmation(
     new_email: &EmailAddress,
     now: DateTime<Utc>,
 ) -> Result<(), AccountError> {
-    let token = tokens::issue(&state.secret_key, tokens::TokenPurpose::ChangeEmail, account.id, new_email.as_str(), &account.email, now + CHANGE_LINK_VALID_FOR);
+    let token = tokens::issue(&state.keys.link_tokens, tokens::TokenPurpose::ChangeEmail, account.id, new_email.as_str(), &account.email, now + CHANGE_LINK_VALID_FOR);
     let mail = templates::email_change_confirmation(new_email.as_str(), &account.name, &link(state, "/account/confirm-email-change", &token), valid_for(CHANGE_LINK_VALID_FOR));
     queue(state, db, mail).await
 }

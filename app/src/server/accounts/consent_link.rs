@@ -14,7 +14,7 @@ pub const SIGN_IN_TEXT: &str = crate::domain::cookies::SIGN_IN_COOKIE_NOTE;
 
 /// Appends the link row when the request carries a consent decision; no decision, no row.
 pub async fn link_consent_to_account(state: &AppState, parts: &Parts, account_id: i32, now: DateTime<Utc>) -> Result<bool, DbErr> {
-    let Some(cookie) = crate::server::consent_cookie::from_request(parts, &state.secret_key) else { return Ok(false) };
+    let Some(cookie) = crate::server::consent_cookie::from_request(parts, &state.keys.consent_cookie, state.secure_cookies) else { return Ok(false) };
     let decided_at = Utc.timestamp_opt(cookie.decided_at, 0).single().unwrap_or(now);
     let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
     state
@@ -31,7 +31,7 @@ pub async fn link_consent_to_account(state: &AppState, parts: &Parts, account_id
             expires_at: decided_at + Duration::days(DECISION_LIFETIME_DAYS),
             browser_family: consent_service::browser_family(user_agent),
             text_hash: consent_service::text_hash(SIGN_IN_TEXT),
-            ip_hash: consent_service::ip_hash(&state.secret_key, crate::server::request::client_ip(parts)),
+            ip_hash: consent_service::ip_hash(&state.keys.network, crate::server::request::client_ip(parts)),
         })
         .await?;
     Ok(true)

@@ -1,5 +1,6 @@
 //! Accounts: registration and e-mail verification, sign-in and sessions, password reset and
-//! change, e-mail change, details and the address book, staff roles and the audit log.
+//! change, e-mail change, details and the address book, staff roles and their second factor,
+//! the account holder's own list of sessions, and the audit log.
 
 pub mod account_mail;
 pub mod addresses;
@@ -8,6 +9,8 @@ pub mod consent_link;
 pub mod passwords;
 pub mod profile;
 pub mod registration;
+pub mod second_factor;
+pub mod session_list;
 pub mod sessions;
 pub mod sign_in;
 pub mod staff;
@@ -47,7 +50,7 @@ pub async fn find_by_email(db: &impl ConnectionTrait, email: &EmailAddress) -> R
 
 /// The session this request carries, if it is still live.
 pub async fn current_session(state: &AppState, parts: &Parts) -> Result<Option<CurrentSession>, AccountError> {
-    let Some(token) = sessions::token_from(parts) else { return Ok(None) };
+    let Some(token) = sessions::token_from(parts, state.secure_cookies) else { return Ok(None) };
     Ok(sessions::find(&state.db, &token, state.sessions, chrono::Utc::now()).await?)
 }
 
@@ -69,11 +72,18 @@ pub async fn require_signed_in_form(state: &AppState, parts: &Parts, csrf_token:
     Ok(signed_in)
 }
 
-/// Staff only: customers get `Forbidden`.
+/// Staff only: customers get `Forbidden`. S11: every staff page and server function comes
+/// through here, and a staff session counts only once its second factor is confirmed; until
+/// then it is `NotSignedIn`, so a page sends the visitor to sign in, which sends a session that
+/// owes its code on to `/account/two-factor` (coming back afterwards), and a call gets a 401.
 pub async fn require_staff(state: &AppState, parts: &Parts) -> Result<SignedIn, AccountError> {
     let signed_in = require_signed_in(state, parts).await?;
     if !signed_in.role().is_staff() {
         return Err(AccountError::Forbidden);
+    }
+    if signed_in.session.second_factor_at.is_none() {
+        tracing::info!(account_id = signed_in.account.id, "staff area refused: the second factor is not confirmed yet");
+        return Err(AccountError::NotSignedIn);
     }
     Ok(signed_in)
 }

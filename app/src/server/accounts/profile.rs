@@ -84,7 +84,7 @@ pub async fn request_email_change(state: &AppState, signed_in: &SignedIn, new_em
 pub async fn confirm_email_change(state: &AppState, token: &str, now: DateTime<Utc>) -> Result<FormReply, AccountError> {
     let unchecked = tokens::open(tokens::TokenPurpose::ChangeEmail, token, now).map_err(|_| AccountError::LinkInvalid)?;
     let account = account::Entity::find_by_id(unchecked.account_id).one(&state.db).await?.ok_or(AccountError::LinkInvalid)?;
-    let checked = unchecked.check(&state.secret_key, &account.email).map_err(|_| AccountError::LinkInvalid)?;
+    let checked = unchecked.check(&state.keys.link_tokens, &account.email).map_err(|_| AccountError::LinkInvalid)?;
     let new_email = EmailAddress::parse(&checked.extra).map_err(|_| AccountError::LinkInvalid)?;
     if find_by_email(&state.db, &new_email).await?.is_some() {
         return Ok(FormReply::rejected("confirm-email-change", vec![FieldError::new("token", "Another account already uses that email address, so yours was not changed.")], vec![]));

@@ -1,7 +1,7 @@
 //! Registering (P04: name, e-mail, password and an optional telephone, nothing more) and
 //! confirming the e-mail address by a signed link.
 
-use super::{account_mail, find_by_email, passwords, tokens};
+use super::{account_mail, find_by_email, passwords, sign_in::mail_request_admitted, tokens};
 use crate::api::account_error::AccountError;
 use crate::domain::account::{EmailAddress, NewPassword, PersonName, Role, Telephone};
 use crate::domain::forms::{FormReply, Validation};
@@ -25,7 +25,8 @@ pub const CHECK_EMAIL_PATH: &str = "/account/register/check-email";
 
 /// Registers an account and e-mails a confirmation link. An address that already has an
 /// account gets a note instead ("someone tried to register"), and the page says the same in
-/// both cases, so the form never reveals who has an account.
+/// both cases, so the form never reveals who has an account. Requests are limited per client
+/// network (S4).
 pub async fn register(state: &AppState, form: RegistrationForm, now: DateTime<Utc>) -> Result<FormReply, AccountError> {
     let mut v = Validation::default();
     let name = v.check("name", PersonName::parse(&form.name));
@@ -36,7 +37,14 @@ pub async fn register(state: &AppState, form: RegistrationForm, now: DateTime<Ut
         let values = vec![("name".into(), form.name), ("email".into(), form.email), ("telephone".into(), form.telephone)];
         return Ok(FormReply::rejected(FORM, v.into_errors(), values));
     };
+    if let Err(refused) = mail_request_admitted(state, FORM, now) {
+        let values = vec![("name".into(), form.name), ("email".into(), form.email), ("telephone".into(), form.telephone)];
+        return Ok(FormReply::rejected(FORM, vec![refused], values));
+    }
 
+    // S5: the hash comes first, on both paths, so a taken address takes as long as a free one
+    // and the timing does not tell who has an account.
+    let password_hash = passwords::hash_password(password.expose().to_owned()).await?;
     if let Some(existing) = find_by_email(&state.db, &email).await? {
         let txn = state.db.begin().await?;
         account_mail::already_registered(state, &txn, &existing).await?;
@@ -45,7 +53,6 @@ pub async fn register(state: &AppState, form: RegistrationForm, now: DateTime<Ut
         return Ok(FormReply::go_to(FORM, CHECK_EMAIL_PATH));
     }
 
-    let password_hash = passwords::hash_password(password.expose().to_owned()).await?;
     let txn = state.db.begin().await?;
     let inserted = account::ActiveModel {
         id: Default::default(),
@@ -57,6 +64,10 @@ pub async fn register(state: &AppState, form: RegistrationForm, now: DateTime<Ut
         role: Set(Role::Customer.as_str().to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
+        // S11: customers need no second factor; if promoted, the account sets one up then.
+        totp_secret: Set(None),
+        totp_enabled_at: Set(None),
+        totp_last_step: Set(None),
     }
     .insert(&txn)
     .await;
@@ -77,18 +88,33 @@ pub async fn register(state: &AppState, form: RegistrationForm, now: DateTime<Ut
 
 /// What a verification link binds to: the address, while it is unconfirmed.
 pub fn verification_binding(account: &account::Model) -> String {
-    format!("{}|{}", account.email, if account.email_verified_at.is_some() { "verified" } else { "unverified" })
+    binding_for(&account.email, account.email_verified_at.is_some())
+}
+
+fn binding_for(email: &str, verified: bool) -> String {
+    format!("{email}|{}", if verified { "verified" } else { "unverified" })
 }
 
 /// Confirms the address a link was sent to. A second click on the same link is harmless.
+///
+/// S5: the signature is checked first, before the database is read, so a forged link gets the
+/// same answer, in the same time, whether or not its account exists or has that address. This
+/// works because links are only ever issued to unconfirmed accounts, and carry the address:
+/// the binding they were signed with is known without the account.
 pub async fn confirm_email(state: &AppState, token: &str, now: DateTime<Utc>) -> Result<FormReply, AccountError> {
     let unchecked = tokens::open(tokens::TokenPurpose::VerifyEmail, token, now).map_err(|_| AccountError::LinkInvalid)?;
-    let account = account::Entity::find_by_id(unchecked.account_id).one(&state.db).await?.ok_or(AccountError::LinkInvalid)?;
+    let issued_for = binding_for(&unchecked.extra, false);
+    let link = unchecked.check(&state.keys.link_tokens, &issued_for).map_err(|_| AccountError::LinkInvalid)?;
+    // Ours, then: from here on the answers may depend on the account.
+    let account = account::Entity::find_by_id(link.account_id).one(&state.db).await?.ok_or(AccountError::LinkInvalid)?;
+    if account.email != link.extra {
+        // The address changed since the link was sent.
+        return Err(AccountError::LinkInvalid);
+    }
     let done = FormReply::go_to("confirm-email", "/account/sign-in?confirmed=1");
-    if account.email_verified_at.is_some() && unchecked.extra == account.email {
+    if account.email_verified_at.is_some() {
         return Ok(done);
     }
-    unchecked.check(&state.secret_key, &verification_binding(&account)).map_err(|_| AccountError::LinkInvalid)?;
     let mut active: account::ActiveModel = account.into();
     active.email_verified_at = Set(Some(now));
     active.updated_at = Set(now);
@@ -98,11 +124,15 @@ pub async fn confirm_email(state: &AppState, token: &str, now: DateTime<Utc>) ->
 }
 
 /// Sends the confirmation link again, to an unconfirmed account only; says the same always.
+/// Requests are limited per client network (S4).
 pub async fn resend_verification(state: &AppState, email: &str, now: DateTime<Utc>) -> Result<FormReply, AccountError> {
     let notice = "If that address has an account waiting for confirmation, we have sent a new link to it.";
     let Ok(email) = EmailAddress::parse(email) else {
         return Ok(FormReply::rejected("resend", vec![crate::domain::forms::FieldError::new("email", "Enter your email address")], vec![]));
     };
+    if let Err(refused) = mail_request_admitted(state, "resend", now) {
+        return Ok(FormReply::rejected("resend", vec![refused], vec![]));
+    }
     if let Some(account) = find_by_email(&state.db, &email).await?.filter(|a| a.email_verified_at.is_none()) {
         let txn = state.db.begin().await?;
         account_mail::email_verification(state, &txn, &account, now).await?;

@@ -12,6 +12,7 @@ use sea_orm::{prelude::*, ActiveValue::Set, ConnectionTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
 pub use crate::domain::cookies::SESSION_COOKIE;
+use crate::domain::cookies::wire_name;
 
 /// How long a session lasts: it ends after `idle` without a request, and after `absolute`
 /// whatever happens (OWASP Session Management: both timeouts, enforced on the server).
@@ -33,6 +34,14 @@ pub struct CurrentSession {
     pub id: String,
     pub account_id: Option<i32>,
     pub csrf_token: String,
+    /// S11: when this session confirmed its second factor; staff pages need it.
+    pub second_factor_at: Option<DateTime<Utc>>,
+}
+
+impl From<session::Model> for CurrentSession {
+    fn from(row: session::Model) -> Self {
+        Self { id: row.id, account_id: row.account_id, csrf_token: row.csrf_token, second_factor_at: row.second_factor_at }
+    }
 }
 
 fn random_token() -> String {
@@ -45,13 +54,25 @@ pub fn session_id(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// The session token this request carries, if any.
-pub fn token_from(parts: &Parts) -> Option<String> {
-    crate::server::request::cookie_value(parts, SESSION_COOKIE).map(str::to_owned)
+/// The session token this request carries, if any (over https, only a `__Host-` cookie).
+pub fn token_from(parts: &Parts, secure: bool) -> Option<String> {
+    crate::server::request::cookie_value(parts, &wire_name(SESSION_COOKIE, secure)).map(str::to_owned)
 }
 
 /// Starts a session and gives the token for the cookie.
 pub async fn start(db: &impl ConnectionTrait, account_id: Option<i32>, policy: SessionPolicy, now: DateTime<Utc>) -> Result<(String, CurrentSession), DbErr> {
+    start_in_browser(db, account_id, None, policy, now).await
+}
+
+/// As `start`, noting the browser family (`consent_service::browser_family`) so the account
+/// holder can tell their sessions apart.
+pub async fn start_in_browser(
+    db: &impl ConnectionTrait,
+    account_id: Option<i32>,
+    browser_family: Option<String>,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> Result<(String, CurrentSession), DbErr> {
     let token = random_token();
     let row = session::ActiveModel {
         id: Set(session_id(&token)),
@@ -60,10 +81,47 @@ pub async fn start(db: &impl ConnectionTrait, account_id: Option<i32>, policy: S
         created_at: Set(now),
         last_seen_at: Set(now),
         expires_at: Set(now + policy.absolute),
+        second_factor_at: Set(None),
+        user_agent_family: Set(browser_family),
     }
     .insert(db)
     .await?;
-    Ok((token, CurrentSession { id: row.id, account_id: row.account_id, csrf_token: row.csrf_token }))
+    Ok((token, row.into()))
+}
+
+/// S11: the session has confirmed its second factor. That is a privilege change, so the
+/// session gets a new id (and CSRF token) as at sign-in; it keeps its start, its browser and
+/// its absolute end. None when the session has ended meanwhile.
+pub async fn confirm_second_factor(db: &impl ConnectionTrait, old: &CurrentSession, now: DateTime<Utc>) -> Result<Option<(String, CurrentSession)>, DbErr> {
+    let Some(row) = session::Entity::find_by_id(old.id.clone()).one(db).await? else { return Ok(None) };
+    let token = random_token();
+    let renewed = session::ActiveModel {
+        id: Set(session_id(&token)),
+        account_id: Set(row.account_id),
+        csrf_token: Set(random_token()),
+        created_at: Set(row.created_at),
+        last_seen_at: Set(now),
+        expires_at: Set(row.expires_at),
+        second_factor_at: Set(Some(now)),
+        user_agent_family: Set(row.user_agent_family),
+    }
+    .insert(db)
+    .await?;
+    end(db, &row.id).await?;
+    Ok(Some((token, renewed.into())))
+}
+
+/// The account's sessions that can still be used, the most recently seen first.
+pub async fn list_live(db: &impl ConnectionTrait, account_id: i32, policy: SessionPolicy, now: DateTime<Utc>) -> Result<Vec<session::Model>, DbErr> {
+    use sea_orm::QueryOrder;
+    session::Entity::find()
+        .filter(session::Column::AccountId.eq(account_id))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .filter(session::Column::LastSeenAt.gt(now - policy.idle))
+        .order_by_desc(session::Column::LastSeenAt)
+        .order_by_desc(session::Column::CreatedAt)
+        .all(db)
+        .await
 }
 
 /// The live session for `token`, touching its last-seen time at most once a minute (a write
@@ -81,14 +139,15 @@ pub async fn find(db: &impl ConnectionTrait, token: &str, policy: SessionPolicy,
             .exec(db)
             .await?;
     }
-    Ok(Some(CurrentSession { id: row.id, account_id: row.account_id, csrf_token: row.csrf_token }))
+    Ok(Some(row.into()))
 }
 
 pub async fn end(db: &impl ConnectionTrait, session_id: &str) -> Result<(), DbErr> {
     session::Entity::delete_by_id(session_id.to_owned()).exec(db).await.map(|_| ())
 }
 
-/// Ends every session of the account except `keep` (after a password change).
+/// Ends every session of the account except `keep` (after a password change, or "Sign out
+/// everywhere else").
 pub async fn end_others(db: &impl ConnectionTrait, account_id: i32, keep: Option<&str>) -> Result<u64, DbErr> {
     let mut query = session::Entity::delete_many().filter(session::Column::AccountId.eq(account_id));
     if let Some(keep) = keep {
@@ -113,11 +172,11 @@ pub async fn purge_expired(db: &impl ConnectionTrait, policy: SessionPolicy, now
 /// A browser-session cookie (no Max-Age): it goes when the browser closes, and the server's
 /// own timeouts end it sooner.
 pub fn set_cookie(token: &str, secure: bool) -> String {
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{}", if secure { "; Secure" } else { "" })
+    format!("{}={token}; Path=/; HttpOnly; SameSite=Lax{}", wire_name(SESSION_COOKIE, secure), if secure { "; Secure" } else { "" })
 }
 
 pub fn clear_cookie(secure: bool) -> String {
-    format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}", if secure { "; Secure" } else { "" })
+    format!("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}", wire_name(SESSION_COOKIE, secure), if secure { "; Secure" } else { "" })
 }
 
 /// Whether a form's CSRF token is this session's. Both sides are hashed first, so the
@@ -140,8 +199,11 @@ mod tests {
 
     #[test]
     fn p26_the_session_cookie_is_strict_and_ends_with_the_browser() {
+        // S10: over https the name carries the __Host- prefix (Secure, Path=/, no Domain).
         let cookie = set_cookie("abc", true);
-        assert_eq!(cookie, "sop_session=abc; Path=/; HttpOnly; SameSite=Lax; Secure");
+        assert_eq!(cookie, "__Host-sop_session=abc; Path=/; HttpOnly; SameSite=Lax; Secure");
+        assert_eq!(set_cookie("abc", false), "sop_session=abc; Path=/; HttpOnly; SameSite=Lax");
+        assert!(clear_cookie(true).starts_with("__Host-sop_session=; Path=/; Max-Age=0"));
         assert!(!cookie.contains("Max-Age"), "a session cookie, not a persistent one (P25)");
         assert!(clear_cookie(false).contains("Max-Age=0"));
     }
@@ -157,7 +219,7 @@ mod tests {
 
     #[test]
     fn csrf_tokens_must_match_exactly() {
-        let session = CurrentSession { id: "s".into(), account_id: Some(1), csrf_token: "token".into() };
+        let session = CurrentSession { id: "s".into(), account_id: Some(1), csrf_token: "token".into(), second_factor_at: None };
         assert!(csrf_matches(&session, "token"));
         assert!(!csrf_matches(&session, "tokem"));
         assert!(!csrf_matches(&session, ""));

@@ -1,9 +1,9 @@
 //! Signing in and out, and resetting a forgotten password. Answers never reveal whether an
 //! address has an account; attempts are rate limited per account and per client network.
 
-use super::{account_mail, find_by_email, passwords, sessions, throttle, tokens, SignedIn};
+use super::{account_mail, find_by_email, passwords, second_factor, sessions, throttle, tokens, SignedIn};
 use crate::api::account_error::AccountError;
-use crate::domain::account::{EmailAddress, NewPassword};
+use crate::domain::account::{EmailAddress, NewPassword, Role};
 use crate::domain::forms::{safe_local_path, FieldError, FormReply, Validation};
 use crate::server::consent_service;
 use crate::server::entities::account;
@@ -24,12 +24,45 @@ pub struct SignInOutcome {
     pub set_cookie: Option<String>,
 }
 
-fn throttle_key(secret: &[u8], kind: &str, value: &str) -> String {
+pub(super) fn throttle_key(secret: &[u8], kind: &str, value: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).unwrap_or_else(|_| Hmac::<Sha256>::new_from_slice(b"0").expect("any key length"));
     mac.update(kind.as_bytes());
     mac.update(b"\0");
     mac.update(value.as_bytes());
     format!("{kind}:{}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// The throttle key of an account's wrong passwords.
+fn account_key(state: &AppState, email: &EmailAddress) -> String {
+    throttle_key(&state.keys.network, "account", email.as_str())
+}
+
+/// The throttle key of one kind of request from the client's network (a /24 or /48).
+pub(super) fn network_key(state: &AppState, kind: &str, parts: Option<&Parts>) -> String {
+    let network = consent_service::ip_hash(&state.keys.network, parts.and_then(crate::server::request::client_ip));
+    throttle_key(&state.keys.network, kind, &network)
+}
+
+/// S4: counts a request that sends an e-mail (`kind`: register, resend, reset) against its
+/// per-network limit; the field error to show when the network has used it up. The request's
+/// head comes from the server function's context (absent outside a request: one shared key).
+pub(super) fn mail_request_admitted(state: &AppState, kind: &str, now: DateTime<Utc>) -> Result<(), FieldError> {
+    let parts = leptos::prelude::use_context::<Parts>();
+    let key = network_key(state, &format!("{kind}-network"), parts.as_ref());
+    match state.sign_in_throttle.admit(&[(&key, throttle::MAIL_REQUESTS_PER_NETWORK)], now) {
+        // Every request counts, whatever its outcome, so the attempt is never forgotten.
+        Ok(_counted) => Ok(()),
+        Err(wait) => {
+            tracing::warn!(kind, "request refused: too many from one network");
+            Err(FieldError::new(
+                "email",
+                format!(
+                    "There have been too many requests from your network. Wait {} minutes and try again.",
+                    throttle::minutes_to_wait(wait)
+                ),
+            ))
+        }
+    }
 }
 
 pub async fn sign_in(state: &AppState, parts: &Parts, email: &str, password: &str, next: Option<&str>, now: DateTime<Utc>) -> Result<SignInOutcome, AccountError> {
@@ -46,28 +79,28 @@ pub async fn sign_in(state: &AppState, parts: &Parts, email: &str, password: &st
         return Ok(SignInOutcome { reply: FormReply::rejected(FORM, v.into_errors(), vec![("email".into(), email.to_owned())]), set_cookie: None });
     };
 
-    let network = consent_service::ip_hash(&state.secret_key, crate::server::request::client_ip(parts));
-    let network_key = throttle_key(&state.secret_key, "network", &network);
-    let account_key = throttle_key(&state.secret_key, "account", email.as_str());
-    let limited = state
-        .sign_in_throttle
-        .check(&network_key, throttle::PER_NETWORK, now)
-        .and_then(|_| state.sign_in_throttle.check(&account_key, throttle::PER_ACCOUNT, now));
-    if let Err(wait) = limited {
-        tracing::warn!("sign-in refused: too many attempts");
-        return Ok(refuse(format!(
-            "Too many sign-in attempts. Wait {} minutes and try again, or reset your password.",
-            throttle::minutes_to_wait(wait)
-        )));
-    }
+    let network_key = network_key(state, "network", Some(parts));
+    let account_key = account_key(state, &email);
+    // S4: checking the limits and counting this attempt are one step, so guesses sent in
+    // parallel cannot all pass the check before any of them is counted. The attempt counts as
+    // a failure until the password proves right.
+    let attempt = match state.sign_in_throttle.admit(&[(&network_key, throttle::PER_NETWORK), (&account_key, throttle::PER_ACCOUNT)], now) {
+        Ok(attempt) => attempt,
+        Err(wait) => {
+            tracing::warn!("sign-in refused: too many attempts");
+            return Ok(refuse(format!(
+                "Too many sign-in attempts. Wait {} minutes and try again, or reset your password.",
+                throttle::minutes_to_wait(wait)
+            )));
+        }
+    };
 
     let account = find_by_email(&state.db, &email).await?;
     let matches = passwords::verify_password(password.to_owned(), account.as_ref().map(|a| a.password_hash.clone())).await;
     let Some(account) = account.filter(|_| matches) else {
-        state.sign_in_throttle.record(&account_key, now);
-        state.sign_in_throttle.record(&network_key, now);
         return Ok(refuse(WRONG_DETAILS.to_owned()));
     };
+    state.sign_in_throttle.forget(attempt);
     state.sign_in_throttle.clear(&account_key);
     if account.email_verified_at.is_none() {
         return Ok(refuse("Confirm your email address first, using the link we sent you. No email? Ask for a new link below.".into()));
@@ -75,20 +108,24 @@ pub async fn sign_in(state: &AppState, parts: &Parts, email: &str, password: &st
 
     // A fresh session id on every sign-in (no session fixation): the old one ends here.
     let txn = state.db.begin().await?;
-    if let Some(token) = sessions::token_from(parts) {
+    if let Some(token) = sessions::token_from(parts, state.secure_cookies) {
         let guest_session = sessions::session_id(&token);
         // The basket filled before signing in joins the account's (quantities add up).
         crate::server::shop::basket::merge_into_account(&txn, &guest_session, account.id, now).await?;
         sessions::end(&txn, &guest_session).await?;
     }
-    let (token, _session) = sessions::start(&txn, Some(account.id), state.sessions, now).await?;
+    let browser = consent_service::browser_family(parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()));
+    let (token, _session) = sessions::start_in_browser(&txn, Some(account.id), Some(browser), state.sessions, now).await?;
     txn.commit().await?;
     // The sign-in stands even if the log is briefly unavailable; the failure is logged.
     if let Err(error) = super::consent_link::link_consent_to_account(state, parts, account.id, now).await {
         tracing::error!(%error, "linking the consent id to the account failed");
     }
-    tracing::info!(account_id = account.id, "signed in");
     let destination = next.and_then(safe_local_path).unwrap_or("/account");
+    // S11: staff and admins are not signed in to the staff area until their code is right.
+    let second_factor = second_factor::required_for(Role::parse(&account.role).unwrap_or(Role::Customer));
+    tracing::info!(account_id = account.id, second_factor, "signed in");
+    let destination = if second_factor { second_factor::page_for(destination) } else { destination.to_owned() };
     Ok(SignInOutcome {
         reply: FormReply::go_to(FORM, destination),
         set_cookie: Some(sessions::set_cookie(&token, state.secure_cookies)),
@@ -104,11 +141,16 @@ pub async fn sign_out(state: &AppState, signed_in: &SignedIn) -> Result<String, 
 pub const RESET_SENT: &str = "If that address has an account, we have sent it a link to reset the password. The link works for 1 hour.";
 
 /// E-mails a reset link to the address if it has an account; answers the same either way.
+/// Requests are limited per client network (S4).
 pub async fn request_password_reset(state: &AppState, email: &str, now: DateTime<Utc>) -> Result<FormReply, AccountError> {
+    let typed = vec![("email".into(), email.to_owned())];
     let email = match EmailAddress::parse(email) {
         Ok(email) => email,
-        Err(message) => return Ok(FormReply::rejected("reset", vec![FieldError::new("email", message)], vec![("email".into(), email.to_owned())])),
+        Err(message) => return Ok(FormReply::rejected("reset", vec![FieldError::new("email", message)], typed)),
     };
+    if let Err(refused) = mail_request_admitted(state, "reset", now) {
+        return Ok(FormReply::rejected("reset", vec![refused], typed));
+    }
     if let Some(account) = find_by_email(&state.db, &email).await? {
         let txn = state.db.begin().await?;
         account_mail::password_reset(state, &txn, &account, now).await?;
@@ -120,10 +162,15 @@ pub async fn request_password_reset(state: &AppState, email: &str, now: DateTime
 
 /// Sets a new password from a reset link. The link is bound to the old password's hash, so it
 /// works once; every session of the account ends, since someone else may have been signed in.
+/// The sign-in lock of the account ends too: its owner has just proved who they are.
 pub async fn reset_password(state: &AppState, token: &str, password: &str, now: DateTime<Utc>) -> Result<FormReply, AccountError> {
     let unchecked = tokens::open(tokens::TokenPurpose::ResetPassword, token, now).map_err(|_| AccountError::LinkInvalid)?;
-    let account = account::Entity::find_by_id(unchecked.account_id).one(&state.db).await?.ok_or(AccountError::LinkInvalid)?;
-    unchecked.check(&state.secret_key, &account.password_hash).map_err(|_| AccountError::LinkInvalid)?;
+    // The binding is the account's password hash, so the account is read first; without one the
+    // MAC is still checked (against nothing it could match), so a missing account answers as a
+    // forged link does, in the same time (S5).
+    let account = account::Entity::find_by_id(unchecked.account_id).one(&state.db).await?;
+    let checked = unchecked.check(&state.keys.link_tokens, account.as_ref().map_or("", |a| a.password_hash.as_str()));
+    let (Some(account), Ok(_)) = (account, checked) else { return Err(AccountError::LinkInvalid) };
     let email = EmailAddress::parse(&account.email).ok();
     let password = match NewPassword::parse(password, email.as_ref()) {
         Ok(password) => password,
@@ -143,6 +190,9 @@ pub async fn reset_password(state: &AppState, token: &str, password: &str, now: 
     account_mail::password_changed_notice(state, &txn, &account).await?;
     txn.commit().await?;
     account_mail::wake(state);
+    if let Some(email) = &email {
+        state.sign_in_throttle.clear(&account_key(state, email));
+    }
     tracing::info!(account_id = account.id, "password reset");
     Ok(FormReply::go_to("new-password", "/account/sign-in?reset=1"))
 }

@@ -15,6 +15,13 @@ pub struct Model {
     pub role: String,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
+    /// S11: the authenticator (TOTP) secret, sealed under a store key (`accounts::second_factor`),
+    /// never in clear; set when enrolment starts. Never logged or shown once confirmed.
+    pub totp_secret: Option<String>,
+    /// When the account confirmed its authenticator with a first code; None: not enrolled.
+    pub totp_enabled_at: Option<ChronoDateTimeUtc>,
+    /// The last time step a code was accepted for: a code is never accepted twice.
+    pub totp_last_step: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,11 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub last_error: Option<String>,
     pub sent_at: Option<ChronoDateTimeUtc>,
+    /// The one-time link of a security mail, kept out of the bodies (which hold
+    /// [`crate::server::mail::message::SECRET_LINK_PLACEHOLDER`]) and erased once the message is
+    /// sent or given up on. Never shown to staff.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub secret_link: Option<String>,
 }
 
 /// Only the id, kind and status: a row printed by mistake puts no address or content in a log.

@@ -5,6 +5,7 @@ pub mod account_address;
 pub mod audit_log;
 pub mod basket_line;
 pub mod category;
+pub mod consent_chain_checkpoint;
 pub mod consent_log;
 pub mod customer_order;
 pub mod mail_outbox;

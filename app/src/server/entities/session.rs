@@ -11,6 +11,10 @@ pub struct Model {
     pub created_at: ChronoDateTimeUtc,
     pub last_seen_at: ChronoDateTimeUtc,
     pub expires_at: ChronoDateTimeUtc,
+    /// S11: when this session's second factor was confirmed (staff and admins need one).
+    pub second_factor_at: Option<ChronoDateTimeUtc>,
+    /// The browser family ("Chrome") at sign-in, for the account holder's list of sessions.
+    pub user_agent_family: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

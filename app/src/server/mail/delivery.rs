@@ -206,7 +206,10 @@ fn build_message(from: &Mailbox, row: &mail_outbox::Model) -> Result<Message, Fa
         .to(Mailbox::from(to))
         .subject(row.subject.clone())
         .message_id(Some(message_id))
-        .multipart(MultiPart::alternative_plain_html(row.text_body.clone(), row.html_body.clone()))
+        .multipart({
+            let (text_body, html_body) = outbox::bodies_for_recipient(row);
+            MultiPart::alternative_plain_html(text_body, html_body)
+        })
         .map_err(|_| give_up("the message could not be built"))
 }
 

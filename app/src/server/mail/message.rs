@@ -2,14 +2,35 @@
 
 pub use crate::domain::mail::MailKind;
 
+/// Stands in both bodies of a security mail where its one-time link goes. The bodies are
+/// stored (and shown to staff) with this text; the link itself is kept apart in
+/// [`OutgoingMail::secret_link`] and put in only by [`for_recipient`], when the message is sent
+/// (issue 21, S1: staff must never be able to read a live reset or confirmation link).
+pub const SECRET_LINK_PLACEHOLDER: &str = "[one-time link: withheld from the outbox, sent only to the recipient]";
+
 /// A rendered message: built by a function in `templates`, queued with `Mailer::queue`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct OutgoingMail {
     pub to: String,
     pub subject: String,
+    /// With [`SECRET_LINK_PLACEHOLDER`] where a security mail's link goes.
     pub text_body: String,
     pub html_body: String,
     pub kind: MailKind,
+    /// The one-time link of a security mail (None for every other kind).
+    pub secret_link: Option<String>,
+}
+
+/// The two bodies as the recipient receives them: the one-time link, if any, in place of the
+/// placeholder (escaped for the HTML, where it stands in an attribute and in text).
+pub fn for_recipient(text_body: &str, html_body: &str, secret_link: Option<&str>) -> (String, String) {
+    match secret_link {
+        None => (text_body.to_owned(), html_body.to_owned()),
+        Some(link) => {
+            let escaped = html_escape::encode_double_quoted_attribute(link);
+            (text_body.replace(SECRET_LINK_PLACEHOLDER, link), html_body.replace(SECRET_LINK_PLACEHOLDER, &escaped))
+        }
+    }
 }
 
 /// Only the kind: a message printed by mistake puts no address, subject or link in a log.
@@ -31,11 +52,23 @@ mod tests {
             text_body: "https://shop.example/reset?token=secret".into(),
             html_body: "<p>secret</p>".into(),
             kind: MailKind::PasswordReset,
+            secret_link: Some("https://shop.example/reset?token=secret".into()),
         };
         let printed = format!("{mail:?}");
         assert!(printed.contains("PasswordReset"), "{printed}");
         for private in ["jane", "your password", "secret"] {
             assert!(!printed.contains(private), "{printed}");
         }
+    }
+
+    // S1: the link goes only into what is sent, escaped in the HTML.
+    #[test]
+    fn s1_the_secret_link_is_filled_in_only_for_the_recipient() {
+        let text = format!("Follow:\n{SECRET_LINK_PLACEHOLDER}\n");
+        let html = format!("<a href=\"{SECRET_LINK_PLACEHOLDER}\">{SECRET_LINK_PLACEHOLDER}</a>");
+        let (sent_text, sent_html) = for_recipient(&text, &html, Some("https://shop.example/r?token=a&b=\"c"));
+        assert_eq!(sent_text, "Follow:\nhttps://shop.example/r?token=a&b=\"c\n");
+        assert_eq!(sent_html, "<a href=\"https://shop.example/r?token=a&amp;b=&quot;c\">https://shop.example/r?token=a&amp;b=&quot;c</a>");
+        assert_eq!(for_recipient(&text, &html, None), (text.clone(), html.clone()), "no secret, nothing to fill in");
     }
 }

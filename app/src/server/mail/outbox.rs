@@ -50,6 +50,7 @@ pub async fn queue(
         next_attempt_at: Set(now),
         last_error: Set(None),
         sent_at: Set(None),
+        secret_link: Set(mail.secret_link.clone()),
         ..Default::default()
     };
     Ok(Entity::insert(row).exec(db).await?.last_insert_id)
@@ -68,7 +69,8 @@ pub async fn list(db: &impl ConnectionTrait, page: PageNumber) -> Result<Paged<O
     Ok(Paged { items, page: page.get(), per_page: PER_PAGE, total })
 }
 
-/// One whole message, for the staff area.
+/// One whole message, for the staff area: as stored, so a security mail's one-time link shows
+/// only as the placeholder (S1).
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<OutboxMessage>, MailError> {
     let Some(row) = Entity::find_by_id(id).one(db).await? else { return Ok(None) };
     Ok(Some(OutboxMessage {
@@ -77,6 +79,22 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<OutboxMes
         html_body: row.html_body,
         last_error: row.last_error,
     }))
+}
+
+/// The newest message to `to`, with its bodies as the recipient receives them (one-time link
+/// included). Only for the operator at the store's own machine (`server mail show`), never for
+/// a page: that is how a store without an SMTP server lets its operator read held mail.
+pub async fn newest_for_recipient(db: &impl ConnectionTrait, to: &str) -> Result<Option<(OutboxSummary, String)>, MailError> {
+    let Some(row) = Entity::find().filter(Column::ToAddress.eq(to)).order_by_desc(Column::Id).one(db).await? else {
+        return Ok(None);
+    };
+    let (text_body, _) = bodies_for_recipient(&row);
+    Ok(Some((summary_of(&row)?, text_body)))
+}
+
+/// A row's text and HTML bodies as they are sent: with its one-time link, if any.
+pub fn bodies_for_recipient(row: &mail_outbox::Model) -> (String, String) {
+    super::message::for_recipient(&row.text_body, &row.html_body, row.secret_link.as_deref())
 }
 
 fn summary_of(row: &mail_outbox::Model) -> Result<OutboxSummary, MailError> {
@@ -155,6 +173,10 @@ async fn set_outcome(
         .col_expr(Column::SentAt, Expr::value(sent_at));
     if let Some(retry_at) = retry_at {
         update = update.col_expr(Column::NextAttemptAt, Expr::value(retry_at));
+    }
+    // A message sent or given up on needs its one-time link no more: erased (S1).
+    if matches!(status, MailStatus::Sent | MailStatus::Failed) {
+        update = update.col_expr(Column::SecretLink, Expr::value(Option::<String>::None));
     }
     update.filter(Column::Id.eq(id)).exec(db).await?;
     Ok(())

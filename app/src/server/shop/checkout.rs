@@ -55,6 +55,7 @@ pub async fn page(state: &AppState, parts: &Parts, outcome: Option<FormReply>) -
         checkout_key: random_key(),
         basket,
         outcome,
+        test_mode: state.payments.is_test_mode(),
     })
 }
 

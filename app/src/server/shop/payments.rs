@@ -44,6 +44,11 @@ pub trait PaymentProvider: Send + Sync + std::fmt::Debug {
     fn charge<'a>(&'a self, card: &'a CardDetails, amount: Money, reference: &'a str) -> PaymentFuture<'a, Charge>;
     /// Gives back a charge in full (an order that could not be placed, or was cancelled).
     fn refund<'a>(&'a self, token: &'a str) -> PaymentFuture<'a, ()>;
+    /// Whether this provider takes no real money (a test gateway): the checkout page then says
+    /// so (issue 21, S2).
+    fn is_test_mode(&self) -> bool {
+        false
+    }
 }
 
 /// The test gateway: `4000 0000 0000 0002` is declined, `4000 0000 0000 0119` fails as if the
@@ -75,6 +80,10 @@ impl TestGateway {
 }
 
 impl PaymentProvider for TestGateway {
+    fn is_test_mode(&self) -> bool {
+        true
+    }
+
     fn charge<'a>(&'a self, card: &'a CardDetails, amount: Money, reference: &'a str) -> PaymentFuture<'a, Charge> {
         Box::pin(async move {
             match card.number.digits() {
