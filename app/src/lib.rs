@@ -21,8 +21,8 @@ use leptos_router::{
 };
 use pages::lazy_routes::*;
 use pages::{
-    basket::BasketPage, category::CategoryPage, cookies::CookiePreferencesPage, home::HomePage,
-    not_found::NotFound, privacy::PrivacyPolicyPage, product::ProductPage, search::SearchPage,
+    basket::BasketPage, category::CategoryPage, cookies::CookiePreferencesPage, home::HomePage, not_found::NotFound,
+    privacy::PrivacyPolicyPage, product::ProductPage, search::SearchPage,
 };
 
 /// The HTML document around every page, rendered on the server only.

@@ -59,15 +59,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_product_featured")
-                    .table(Product::Table)
-                    .col(Product::Featured)
-                    .to_owned(),
-            )
-            .await
+        manager.create_index(Index::create().name("idx_product_featured").table(Product::Table).col(Product::Featured).to_owned()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

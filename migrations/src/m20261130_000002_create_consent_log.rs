@@ -53,9 +53,7 @@ impl MigrationTrait for Migration {
             ("idx_consent_log_account_id", ConsentLog::AccountId),
             ("idx_consent_log_recorded_at", ConsentLog::RecordedAt),
         ] {
-            manager
-                .create_index(Index::create().name(name).table(ConsentLog::Table).col(column).to_owned())
-                .await?;
+            manager.create_index(Index::create().name(name).table(ConsentLog::Table).col(column).to_owned()).await?;
         }
         let statements = match manager.get_database_backend() {
             DbBackend::Postgres => POSTGRES_APPEND_ONLY,

@@ -88,9 +88,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         for (name, column) in [("idx_session_account_id", Session::AccountId), ("idx_session_expires_at", Session::ExpiresAt)] {
-            manager
-                .create_index(Index::create().name(name).table(Session::Table).col(column).to_owned())
-                .await?;
+            manager.create_index(Index::create().name(name).table(Session::Table).col(column).to_owned()).await?;
         }
 
         manager
@@ -109,13 +107,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("idx_audit_log_recorded_at")
-                    .table(AuditLog::Table)
-                    .col(AuditLog::RecordedAt)
-                    .to_owned(),
-            )
+            .create_index(Index::create().name("idx_audit_log_recorded_at").table(AuditLog::Table).col(AuditLog::RecordedAt).to_owned())
             .await
     }
 

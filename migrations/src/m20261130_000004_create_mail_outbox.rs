@@ -43,13 +43,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("idx_mail_outbox_created_at")
-                    .table(MailOutbox::Table)
-                    .col(MailOutbox::CreatedAt)
-                    .to_owned(),
-            )
+            .create_index(Index::create().name("idx_mail_outbox_created_at").table(MailOutbox::Table).col(MailOutbox::CreatedAt).to_owned())
             .await
     }
 

@@ -24,10 +24,11 @@ impl MigrationTrait for Migration {
                     .col(integer(BasketLine::Quantity).check(Expr::col(BasketLine::Quantity).gt(0)))
                     .col(timestamp_with_time_zone(BasketLine::AddedAt))
                     .check(
-                        Expr::col(BasketLine::SessionId)
-                            .is_null()
-                            .and(Expr::col(BasketLine::AccountId).is_not_null())
-                            .or(Expr::col(BasketLine::SessionId).is_not_null().and(Expr::col(BasketLine::AccountId).is_null())),
+                        Expr::col(BasketLine::SessionId).is_null().and(Expr::col(BasketLine::AccountId).is_not_null()).or(Expr::col(
+                            BasketLine::SessionId,
+                        )
+                        .is_not_null()
+                        .and(Expr::col(BasketLine::AccountId).is_null())),
                     )
                     .foreign_key(
                         ForeignKey::create()
@@ -53,7 +54,9 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for (name, owner) in [("idx_basket_line_session_product", BasketLine::SessionId), ("idx_basket_line_account_product", BasketLine::AccountId)] {
+        for (name, owner) in
+            [("idx_basket_line_session_product", BasketLine::SessionId), ("idx_basket_line_account_product", BasketLine::AccountId)]
+        {
             manager
                 .create_index(Index::create().name(name).table(BasketLine::Table).col(owner).col(BasketLine::ProductId).unique().to_owned())
                 .await?;
@@ -152,9 +155,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(Index::create().name("idx_order_line_order").table(OrderLine::Table).col(OrderLine::OrderId).to_owned())
-            .await
+        manager.create_index(Index::create().name("idx_order_line_order").table(OrderLine::Table).col(OrderLine::OrderId).to_owned()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -11,9 +11,7 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(Table::alter().table(MailOutbox::Table).add_column(text_null(MailOutbox::SecretLink)).to_owned())
-            .await
+        manager.alter_table(Table::alter().table(MailOutbox::Table).add_column(text_null(MailOutbox::SecretLink)).to_owned()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

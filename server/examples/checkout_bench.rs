@@ -80,7 +80,8 @@ async fn main() -> Result<(), String> {
                 return Err(format!("no products named {BENCH_SLUG_PREFIX}N: run `checkout_bench seed` first"));
             }
             let slugs: Vec<String> = start_stock.keys().cloned().collect();
-            let (mut tally, elapsed) = run_load(&base_url, &slugs, shoppers, Duration::from_secs_f64(seconds), checkouts, reuse_sessions).await;
+            let (mut tally, elapsed) =
+                run_load(&base_url, &slugs, shoppers, Duration::from_secs_f64(seconds), checkouts, reuse_sessions).await;
             tally.print(shoppers, reuse_sessions, elapsed);
             let verified = verify(&db, &start_stock, &tally).await?;
             if verified {
@@ -194,12 +195,8 @@ struct Shopper {
 impl Shopper {
     /// Posts a form as the hydrated page does; keeps the session cookie it sets. Ok(the JSON).
     async fn post(&mut self, step: &str, path: &str, form: &[(&str, &str)]) -> Result<Value, String> {
-        let mut request = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .header(ACCEPT, "application/json")
-            .header(ORIGIN, &self.base)
-            .form(form);
+        let mut request =
+            self.client.post(format!("{}{path}", self.base)).header(ACCEPT, "application/json").header(ORIGIN, &self.base).form(form);
         if let Some(token) = &self.session {
             request = request.header(COOKIE, format!("{SESSION_COOKIE}={token}"));
         }
@@ -225,7 +222,8 @@ impl Shopper {
     /// A form's answer: Ok(redirect) when it has no errors.
     async fn form(&mut self, step: &str, path: &str, form: &[(&str, &str)]) -> Result<Option<String>, String> {
         let json = self.post(step, path, form).await?;
-        let errors = json.get("errors").and_then(Value::as_array).ok_or_else(|| format!("{step}: no `errors` in {}", excerpt(&json.to_string())))?;
+        let errors =
+            json.get("errors").and_then(Value::as_array).ok_or_else(|| format!("{step}: no `errors` in {}", excerpt(&json.to_string())))?;
         if let Some(first) = errors.first() {
             let field = first.get("field").and_then(Value::as_str).unwrap_or("?");
             let message = first.get("message").and_then(Value::as_str).unwrap_or("?");
@@ -247,11 +245,30 @@ fn transport_kind(error: &reqwest::Error) -> &'static str {
 
 /// The start of a message, with digits blanked so that failures of one kind count together.
 fn excerpt(text: &str) -> String {
-    let flat: String = text.chars().take(100).map(|c| if c.is_ascii_digit() { '#' } else if c.is_control() { ' ' } else { c }).collect();
+    let flat: String = text
+        .chars()
+        .take(100)
+        .map(|c| {
+            if c.is_ascii_digit() {
+                '#'
+            } else if c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
     flat.trim().to_owned()
 }
 
-async fn run_load(base: &str, slugs: &[String], shoppers: usize, duration: Duration, limit: Option<u64>, reuse_sessions: bool) -> (Tally, Duration) {
+async fn run_load(
+    base: &str,
+    slugs: &[String],
+    shoppers: usize,
+    duration: Duration,
+    limit: Option<u64>,
+    reuse_sessions: bool,
+) -> (Tally, Duration) {
     let base = base.trim_end_matches('/').to_owned();
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
@@ -405,7 +422,9 @@ impl Tally {
         println!("attempted={}", self.attempted);
         println!("completed={}", self.completed());
         println!("checkouts_per_second={:.1}", self.completed() as f64 / seconds);
-        for (name, times) in [("place", &mut self.place), ("add", &mut self.add), ("basket", &mut self.basket), ("checkout", &mut self.checkout)] {
+        for (name, times) in
+            [("place", &mut self.place), ("add", &mut self.add), ("basket", &mut self.basket), ("checkout", &mut self.checkout)]
+        {
             times.sort();
             println!("{name}_p50_ms={:.2}", percentile_ms(times, 0.50));
             println!("{name}_p99_ms={:.2}", percentile_ms(times, 0.99));
@@ -421,7 +440,10 @@ impl Tally {
         }
         let per_second = &per_second[..seconds.floor() as usize];
         println!("completed_each_second={}", per_second.iter().map(|(n, _)| n.to_string()).collect::<Vec<_>>().join(" "));
-        println!("place_max_ms_each_second={}", per_second.iter().map(|(_, t)| format!("{:.0}", t.as_secs_f64() * 1000.0)).collect::<Vec<_>>().join(" "));
+        println!(
+            "place_max_ms_each_second={}",
+            per_second.iter().map(|(_, t)| format!("{:.0}", t.as_secs_f64() * 1000.0)).collect::<Vec<_>>().join(" ")
+        );
         println!("client_cpu_seconds={}", own_cpu_seconds().map_or("?".into(), |s| format!("{s:.2}")));
         println!("failures={}", self.failures.values().sum::<u64>());
         for (kind, n) in &self.failures {
@@ -435,9 +457,7 @@ impl Tally {
 // Verification, in plain SQL so that it depends on the tables' names and columns only.
 
 async fn rows(db: &DatabaseConnection, sql: &str) -> Result<Vec<sea_orm::QueryResult>, String> {
-    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
-        .await
-        .map_err(|e| format!("{sql}: {e}"))
+    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql.to_owned())).await.map_err(|e| format!("{sql}: {e}"))
 }
 
 fn int(row: &sea_orm::QueryResult, index: usize) -> Result<i64, String> {

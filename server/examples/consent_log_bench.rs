@@ -70,5 +70,9 @@ async fn main() -> Result<(), String> {
     println!("append_p99_ms={:.2}", p99.as_secs_f64() * 1000.0);
     println!("chain={status:?}");
     println!("all_acknowledged_rows_present={all_present}");
-    if all_present { Ok(()) } else { Err("the log does not hold every acknowledged decision".into()) }
+    if all_present {
+        Ok(())
+    } else {
+        Err("the log does not hold every acknowledged decision".into())
+    }
 }

@@ -47,9 +47,7 @@ where
     Fut: std::future::Future<Output = Response<Body>> + Send + 'static,
 {
     let pkg = ServeDir::new(site_root.join(pkg_dir)).precompressed_br().precompressed_gzip();
-    let pkg = tower::ServiceBuilder::new()
-        .layer(cache_header(move |headers| build_file_caching(hashed, headers)))
-        .service(pkg);
+    let pkg = tower::ServiceBuilder::new().layer(cache_header(move |headers| build_file_caching(hashed, headers))).service(pkg);
     let not_found = tower::service_fn(move |request: Request<Body>| {
         let not_found = not_found.clone();
         async move { Ok::<_, Infallible>(not_found(request).await) }

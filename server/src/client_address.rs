@@ -3,10 +3,7 @@
 //! needs the address (the sign-in throttle, the consent log's network hash) reads the result
 //! through `app::server::request::client_ip`.
 
-use app::server::{
-    request::ClientAddress,
-    state::AppState,
-};
+use app::server::{request::ClientAddress, state::AppState};
 use axum::{
     extract::{ConnectInfo, Request, State},
     middleware::Next,

@@ -2,9 +2,9 @@
 //! optional `.env` file) at start-up. Invalid values stop start-up with the variable's name.
 
 use app::domain::operator::{DataProtectionContact, Operator};
+use app::domain::tags::{ConfiguredTags, Tag};
 use app::server::mail::{MailFrom, SmtpUrl};
 use app::server::request::TrustedProxies;
-use app::domain::tags::{ConfiguredTags, Tag};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use rand::RngCore;
 use std::{
@@ -200,9 +200,7 @@ impl Config {
             (None, Some(addr)) => ("LEPTOS_SITE_ADDR", addr),
             (None, None) => ("LISTEN_ADDR", "127.0.0.1:3000".to_owned()),
         };
-        let listen_addr = addr
-            .parse()
-            .map_err(|_| invalid(addr_var, &addr, "expected an address and port such as 127.0.0.1:3000"))?;
+        let listen_addr = addr.parse().map_err(|_| invalid(addr_var, &addr, "expected an address and port such as 127.0.0.1:3000"))?;
 
         let url = text("DATABASE_URL", DEFAULT_DATABASE_URL);
         let kind = if url.starts_with("sqlite:") {
@@ -492,7 +490,8 @@ mod tests {
         assert_eq!(config.session_idle, chrono::Duration::hours(2));
         assert_eq!(config.session_max, chrono::Duration::days(7));
         assert_eq!(config.public_url, None);
-        let config = self::config(&[("SESSION_IDLE_MINUTES", "30"), ("PUBLIC_URL", "https://shop.example/"), ("PAYMENTS", "test")]).unwrap();
+        let config =
+            self::config(&[("SESSION_IDLE_MINUTES", "30"), ("PUBLIC_URL", "https://shop.example/"), ("PAYMENTS", "test")]).unwrap();
         assert_eq!(config.session_idle, chrono::Duration::minutes(30));
         assert_eq!(config.public_url.as_deref(), Some("https://shop.example"));
         assert!(config.secure_cookies);
@@ -545,14 +544,18 @@ mod tests {
         assert_eq!(c.tags.enabled().marker(), "google-analytics linkedin-insight", "a blank id is unset");
         assert_eq!(c.tags.ids().next().unwrap().as_str(), "G-ABC123XYZ");
         assert_eq!(c.tags.allowed(ConsentChoices::REJECT_ALL), TagSet::EMPTY);
-        let all = config(&[("GOOGLE_ANALYTICS_ID", "G-ABC123XYZ"), ("FACEBOOK_PIXEL_ID", "1234567890"), ("LINKEDIN_PARTNER_ID", "123456")]).unwrap();
+        let all = config(&[("GOOGLE_ANALYTICS_ID", "G-ABC123XYZ"), ("FACEBOOK_PIXEL_ID", "1234567890"), ("LINKEDIN_PARTNER_ID", "123456")])
+            .unwrap();
         assert_eq!(all.tags.enabled().marker(), "google-analytics facebook-pixel linkedin-insight");
     }
 
     #[test]
     fn malformed_tag_ids_stop_start_up_with_the_variable_and_the_expected_form() {
         let error = config(&[("GOOGLE_ANALYTICS_ID", "UA-12345-1")]).unwrap_err();
-        assert_eq!(error.to_string(), "GOOGLE_ANALYTICS_ID is invalid: expected a Google Analytics 4 measurement ID such as G-ABC123XYZ (found \"UA-12345-1\")");
+        assert_eq!(
+            error.to_string(),
+            "GOOGLE_ANALYTICS_ID is invalid: expected a Google Analytics 4 measurement ID such as G-ABC123XYZ (found \"UA-12345-1\")"
+        );
         let error = config(&[("FACEBOOK_PIXEL_ID", "12ab45")]).unwrap_err();
         assert!(error.to_string().starts_with("FACEBOOK_PIXEL_ID is invalid: expected a Facebook Pixel ID"), "{error}");
         let error = config(&[("LINKEDIN_PARTNER_ID", "1'; alert(1)")]).unwrap_err();

@@ -73,10 +73,8 @@ async fn export(State(state): State<AppState>, Query(query): Query<ExportQuery>,
             consent_audit::to_csv(&rows),
         )
             .into_response(),
-        Format::Json => (
-            [(header::CONTENT_DISPOSITION, format!("attachment; filename=\"consent-log-{stamp}.json\""))],
-            Json(rows),
-        )
-            .into_response(),
+        Format::Json => {
+            ([(header::CONTENT_DISPOSITION, format!("attachment; filename=\"consent-log-{stamp}.json\""))], Json(rows)).into_response()
+        }
     }
 }

@@ -47,11 +47,7 @@ fn sqlite_file(url: &str) -> Option<&str> {
 /// mode with foreign keys enforced; both databases get a pool of the configured size.
 pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DatabaseError> {
     let mut options = ConnectOptions::new(config.url.clone());
-    options
-        .max_connections(config.max_connections)
-        .min_connections(1)
-        .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
+    options.max_connections(config.max_connections).min_connections(1).acquire_timeout(Duration::from_secs(10)).sqlx_logging(false);
     if config.kind == DatabaseKind::Sqlite {
         if let Some(file) = sqlite_file(&config.url).map(Path::new) {
             if let Some(folder) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -77,9 +73,7 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, Data
                 .pragma("journal_size_limit", "67108864")
         });
     }
-    Database::connect(options)
-        .await
-        .map_err(|source| DatabaseError::Connect { url: redacted(&config.url), source })
+    Database::connect(options).await.map_err(|source| DatabaseError::Connect { url: redacted(&config.url), source })
 }
 
 /// How often the running store moves the SQLite write-ahead log into the database file.
@@ -152,7 +146,8 @@ mod tests {
         let pragma = |name: &'static str| {
             let db = db.clone();
             async move {
-                let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), format!("PRAGMA {name}"))).await.unwrap().unwrap();
+                let row =
+                    db.query_one_raw(Statement::from_string(db.get_database_backend(), format!("PRAGMA {name}"))).await.unwrap().unwrap();
                 row.try_get_by_index::<i64>(0).map(|n| n.to_string()).or_else(|_| row.try_get_by_index::<String>(0)).unwrap()
             }
         };

@@ -43,7 +43,11 @@ pub fn is_page_view(parts: &http::request::Parts) -> bool {
 /// What the signal changes for this request, if it is to be recorded now: the choices to
 /// record, the text they stand for, and what the page says. None when there is nothing to
 /// record (no signal, not a page view, or a decision that already refuses targeting).
-fn gpc_change(state: &AppState, parts: &http::request::Parts, now: chrono::DateTime<chrono::Utc>) -> Option<(ConsentChoices, &'static str, GpcHonoured)> {
+fn gpc_change(
+    state: &AppState,
+    parts: &http::request::Parts,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<(ConsentChoices, &'static str, GpcHonoured)> {
     if !sends_gpc(&parts.headers) || !is_page_view(parts) {
         return None;
     }

@@ -95,9 +95,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(&config.log_filter))
-        .init();
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::new(&config.log_filter)).init();
     match run(cli.command.unwrap_or(Command::Serve), config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -164,7 +162,14 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             database::migrate(&db).await.map_err(|e| e.to_string())?;
             let newest = app::server::mail::outbox::newest_for_recipient(&db, to.trim()).await.map_err(|e| e.to_string())?;
             let (summary, text_body) = newest.ok_or_else(|| format!("the outbox has no message to {}", to.trim()))?;
-            println!("To: {}\nSubject: {}\nKind: {}\nStatus: {}\nWritten: {}\n\n{text_body}", summary.to_address, summary.subject, summary.kind.label(), summary.status.label(), summary.created_at);
+            println!(
+                "To: {}\nSubject: {}\nKind: {}\nStatus: {}\nWritten: {}\n\n{text_body}",
+                summary.to_address,
+                summary.subject,
+                summary.kind.label(),
+                summary.status.label(),
+                summary.created_at
+            );
             Ok(())
         }
         Command::Consent { action: ConsentCommand::Verify } => {
@@ -186,8 +191,5 @@ fn generated_password() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
-    (0..5)
-        .map(|_| (0..5).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-")
+    (0..5).map(|_| (0..5).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect::<String>()).collect::<Vec<_>>().join("-")
 }

@@ -57,9 +57,10 @@ pub fn content_security_policy(nonce: &str, tags: TagSet) -> String {
 fn comes_from_a_personal_page(parts: &http::request::Parts) -> bool {
     let (Some(referer), Some(host)) = (parts.headers.get(header::REFERER), parts.headers.get(header::HOST)) else { return false };
     let (Ok(referer), Ok(host)) = (referer.to_str(), host.to_str()) else { return false };
-    ["http://", "https://"].iter().filter_map(|scheme| referer.strip_prefix(scheme)?.strip_prefix(host)).any(|rest| {
-        rest.starts_with('/') && shows_personal_data(rest.split(['?', '#']).next().unwrap_or_default())
-    })
+    ["http://", "https://"]
+        .iter()
+        .filter_map(|scheme| referer.strip_prefix(scheme)?.strip_prefix(host))
+        .any(|rest| rest.starts_with('/') && shows_personal_data(rest.split(['?', '#']).next().unwrap_or_default()))
 }
 
 /// A year of HSTS for a store served over https: once a browser has seen it, it never talks to
@@ -109,10 +110,7 @@ pub async fn security_headers(State(state): State<AppState>, request: Request, n
         header::HeaderName::from_static("permissions-policy"),
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
     );
-    headers.insert(
-        header::HeaderName::from_static("cross-origin-opener-policy"),
-        HeaderValue::from_static("same-origin"),
-    );
+    headers.insert(header::HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin"));
     response
 }
 
@@ -157,9 +155,7 @@ pub fn is_same_site_request(method: &http::Method, host: Option<&str>, origin: O
     let Some(host) = host.filter(|h| !h.is_empty()) else { return false };
     // What follows "scheme://host" in a URL of this site, or None for any other site.
     let after_site = |url: &'_ str| -> Option<String> {
-        ["http://", "https://"]
-            .iter()
-            .find_map(|scheme| url.strip_prefix(scheme)?.strip_prefix(host).map(str::to_owned))
+        ["http://", "https://"].iter().find_map(|scheme| url.strip_prefix(scheme)?.strip_prefix(host).map(str::to_owned))
     };
     match (origin, referer) {
         // An Origin is exactly scheme://host[:port]; "null" (sandboxed frames) is never this site.
@@ -208,7 +204,10 @@ mod tests {
         assert!(is_same_site_request(&post, host, Some("http://127.0.0.1:3000"), None));
         assert!(is_same_site_request(&post, host, None, Some("http://127.0.0.1:3000/search?q=x")));
         assert!(!is_same_site_request(&post, host, None, None), "no evidence of where it came from");
-        assert!(!is_same_site_request(&post, host, Some("https://evil.example"), Some("http://127.0.0.1:3000/")), "Origin wins over Referer");
+        assert!(
+            !is_same_site_request(&post, host, Some("https://evil.example"), Some("http://127.0.0.1:3000/")),
+            "Origin wins over Referer"
+        );
         assert!(!is_same_site_request(&post, host, Some("null"), None));
         assert!(!is_same_site_request(&post, host, Some("http://127.0.0.1:30000"), None), "another port is another site");
         assert!(!is_same_site_request(&post, host, Some("http://127.0.0.1:3000.evil.example"), None));
@@ -293,7 +292,10 @@ mod tests {
         let targeting = ConsentChoices { targeting: true, ..ConsentChoices::REJECT_ALL };
         let csp = content_security_policy("abc", all_tags().allowed(targeting));
         assert!(directive(&csp, "script-src").contains("https://connect.facebook.net https://snap.licdn.com"));
-        assert!(directive(&csp, "img-src").contains("https://www.facebook.com") && directive(&csp, "img-src").contains("https://px.ads.linkedin.com"));
+        assert!(
+            directive(&csp, "img-src").contains("https://www.facebook.com")
+                && directive(&csp, "img-src").contains("https://px.ads.linkedin.com")
+        );
         assert!(!csp.contains("google"));
 
         let unconfigured = content_security_policy("abc", ConfiguredTags::default().allowed(ConsentChoices::ACCEPT_ALL));

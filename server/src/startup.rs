@@ -1,8 +1,11 @@
 //! Builds the running store from its configuration: database, state, routes, listener.
 
 use crate::{
+    assets, basket_header, client_address,
+    config::{self, Config, ConfigError},
     consent_export,
-    assets, basket_header, client_address, config::{self, Config, ConfigError}, database::{self, DatabaseError}, gpc, media, receipts, security,
+    database::{self, DatabaseError},
+    gpc, media, receipts, security,
 };
 use app::server::accounts::sessions::SessionPolicy;
 use app::server::{
@@ -83,9 +86,8 @@ impl Application {
         } else {
             tracing::info!("e-mail is held in the outbox for staff to read: SMTP_URL is not set");
         }
-        let listener = TcpListener::bind(config.listen_addr)
-            .await
-            .map_err(|source| StartupError::Bind { addr: config.listen_addr, source })?;
+        let listener =
+            TcpListener::bind(config.listen_addr).await.map_err(|source| StartupError::Bind { addr: config.listen_addr, source })?;
         let local_addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: config.listen_addr, source })?;
         let build_assets = BuildAssets::for_running_binary(&config.site.pkg_dir, &config.site.output_name);
         let leptos_options = LeptosOptions::builder()
@@ -257,7 +259,12 @@ fn leptos_context(state: AppState) -> impl Fn() + Clone + Send + Sync + 'static 
                 provide_context(Nonce::from_value(nonce.clone()));
             }
             // What the cookie banner shows on this page (the banner component reads only this).
-            provide_context(app::server::consent_service::banner_for(&parts, &state.keys.consent_cookie, state.secure_cookies, chrono::Utc::now()));
+            provide_context(app::server::consent_service::banner_for(
+                &parts,
+                &state.keys.consent_cookie,
+                state.secure_cookies,
+                chrono::Utc::now(),
+            ));
         }
     }
 }
@@ -279,13 +286,8 @@ pub fn build_router(state: AppState) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         });
-    let router = assets::serve_static(
-        router,
-        std::path::Path::new(&*options.site_root),
-        &options.site_pkg_dir,
-        options.hash_files,
-        not_found,
-    );
+    let router =
+        assets::serve_static(router, std::path::Path::new(&*options.site_root), &options.site_pkg_dir, options.hash_files, not_found);
     router
         .layer(middleware::from_fn_with_state(state.clone(), basket_header::count_for_pages))
         .layer(middleware::from_fn_with_state(state.clone(), gpc::honour_gpc))

@@ -51,7 +51,14 @@ async fn nobody_can_read_or_change_another_accounts_data(backend: Backend) {
     let saved = form_reply(
         &app,
         "/api/account/address-save",
-        &[("csrf_token", &ann_csrf), ("kind", "delivery"), ("full_name", "Ann Smith"), ("line1", "1 High Street"), ("city", "Leeds"), ("postcode", "LS1 1AA")],
+        &[
+            ("csrf_token", &ann_csrf),
+            ("kind", "delivery"),
+            ("full_name", "Ann Smith"),
+            ("line1", "1 High Street"),
+            ("city", "Leeds"),
+            ("postcode", "LS1 1AA"),
+        ],
         Some(&ann),
     )
     .await;
@@ -66,7 +73,15 @@ async fn nobody_can_read_or_change_another_accounts_data(backend: Backend) {
     let (status, _) = post_json(
         &app,
         "/api/account/address-save",
-        &[("csrf_token", &bob_csrf), ("id", &ann_address), ("kind", "billing"), ("full_name", "Bob"), ("line1", "Taken"), ("city", "York"), ("postcode", "YO1 1AA")],
+        &[
+            ("csrf_token", &bob_csrf),
+            ("id", &ann_address),
+            ("kind", "billing"),
+            ("full_name", "Bob"),
+            ("line1", "Taken"),
+            ("city", "York"),
+            ("postcode", "YO1 1AA"),
+        ],
         Some(&bob),
     )
     .await;
@@ -88,11 +103,30 @@ async fn nobody_can_read_or_change_another_accounts_data(backend: Backend) {
     assert_eq!(anns.addresses[0].address.kind, app::domain::address::AddressKind::Delivery);
 
     // Signed out, nothing at all.
-    for endpoint in ["/api/account/overview", "/api/account/address", "/api/account/details", "/api/account/password", "/api/account/email", "/api/account/address-save", "/api/account/address-delete", "/api/account/sign-out"] {
+    for endpoint in [
+        "/api/account/overview",
+        "/api/account/address",
+        "/api/account/details",
+        "/api/account/password",
+        "/api/account/email",
+        "/api/account/address-save",
+        "/api/account/address-delete",
+        "/api/account/sign-out",
+    ] {
         let every_field = [
-            ("id", ann_address.as_str()), ("csrf_token", ann_csrf.as_str()), ("name", "Mallory"), ("telephone", ""), ("current_password", PASSWORD),
-            ("new_password", "a brand new passphrase"), ("new_email", "mallory@example.com"), ("password", PASSWORD), ("kind", "billing"),
-            ("full_name", "Mallory"), ("line1", "1 Evil Street"), ("city", "York"), ("postcode", "YO1 1AA"),
+            ("id", ann_address.as_str()),
+            ("csrf_token", ann_csrf.as_str()),
+            ("name", "Mallory"),
+            ("telephone", ""),
+            ("current_password", PASSWORD),
+            ("new_password", "a brand new passphrase"),
+            ("new_email", "mallory@example.com"),
+            ("password", PASSWORD),
+            ("kind", "billing"),
+            ("full_name", "Mallory"),
+            ("line1", "1 Evil Street"),
+            ("city", "York"),
+            ("postcode", "YO1 1AA"),
         ];
         let (status, _) = post_json(&app, endpoint, &every_field, None).await;
         assert_eq!(status, 401, "{endpoint} answered {status} without a session");
@@ -121,7 +155,8 @@ async fn p26_sign_in_works_with_every_optional_cookie_refused(backend: Backend) 
     let Some(app) = spawn_app(backend).await else { return };
     registered_and_signed_in(&app, "Ann Smith", "ann@example.com").await;
     let consent = consent_decision(&app, "reject").await;
-    let response = post_json_response(&app, "/api/account/sign-in", &[("email", "ann@example.com"), ("password", PASSWORD)], Some(&consent)).await;
+    let response =
+        post_json_response(&app, "/api/account/sign-in", &[("email", "ann@example.com"), ("password", PASSWORD)], Some(&consent)).await;
     let set_cookies: Vec<String> = response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
     assert_eq!(set_cookies.len(), 1, "{set_cookies:?}");
     assert!(set_cookies[0].starts_with("sop_session="), "only the strictly necessary session cookie");

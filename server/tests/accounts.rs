@@ -16,7 +16,9 @@ async fn p04_registration_asks_only_for_what_the_policy_lists(backend: Backend) 
     let form = &form[..form.find("</form>").unwrap()];
     let names: Vec<&str> = form.split("<input").skip(1).filter_map(|input| input.split("name=\"").nth(1)?.split('"').next()).collect();
     assert_eq!(names, ["name", "email", "password", "telephone"], "the registration form's fields");
-    let reply = form_reply(&app, "/api/account/register", &[("name", "Ann Smith"), ("email", "ann@example.com"), ("password", PASSWORD)], None).await;
+    let reply =
+        form_reply(&app, "/api/account/register", &[("name", "Ann Smith"), ("email", "ann@example.com"), ("password", PASSWORD)], None)
+            .await;
     assert!(reply.is_ok(), "no telephone needed: {reply:?}");
     assert_eq!(reply.redirect.as_deref(), Some("/account/register/check-email"));
 }
@@ -24,7 +26,13 @@ async fn p04_registration_asks_only_for_what_the_policy_lists(backend: Backend) 
 async fn the_whole_journey_register_confirm_sign_in_edit_sign_out(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     // Without JavaScript: a plain form post, answered by a redirect.
-    let response = post_plain(&app, "/api/account/register", &[("name", "Ann Smith"), ("email", "Ann@Example.com"), ("password", PASSWORD), ("telephone", "")], None).await;
+    let response = post_plain(
+        &app,
+        "/api/account/register",
+        &[("name", "Ann Smith"), ("email", "Ann@Example.com"), ("password", PASSWORD), ("telephone", "")],
+        None,
+    )
+    .await;
     assert_eq!(response.status().as_u16(), 302);
     assert_eq!(location(&response), "/account/register/check-email");
 
@@ -38,7 +46,8 @@ async fn the_whole_journey_register_confirm_sign_in_edit_sign_out(backend: Backe
     let response = post_plain(&app, "/api/account/confirm-email", &[("token", &token_of(&link))], None).await;
     assert_eq!(location(&response), "/account/sign-in?confirmed=1");
 
-    let response = post_plain(&app, "/api/account/sign-in", &[("email", "ann@example.com"), ("password", PASSWORD), ("next", "/account")], None).await;
+    let response =
+        post_plain(&app, "/api/account/sign-in", &[("email", "ann@example.com"), ("password", PASSWORD), ("next", "/account")], None).await;
     assert_eq!(location(&response), "/account");
     let set_cookie = response.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
     assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax") && !set_cookie.contains("Max-Age"), "{set_cookie}");
@@ -50,13 +59,20 @@ async fn the_whole_journey_register_confirm_sign_in_edit_sign_out(backend: Backe
     assert!(page.contains("Ann Smith") && page.contains("ann@example.com"));
 
     let csrf = csrf_token(&app, &cookie).await;
-    let reply = form_reply(&app, "/api/account/details", &[("csrf_token", &csrf), ("name", "Ann Jones"), ("telephone", "+44 808 157 0192")], Some(&cookie)).await;
+    let reply = form_reply(
+        &app,
+        "/api/account/details",
+        &[("csrf_token", &csrf), ("name", "Ann Jones"), ("telephone", "+44 808 157 0192")],
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(reply.notice.as_deref(), Some("Your details have been saved."));
     let me = overview(&app, &cookie).await;
     assert_eq!((me.name.as_str(), me.telephone.as_deref()), ("Ann Jones", Some("+44 808 157 0192")));
 
     // Bad input: every error at once, what was typed kept, nothing saved.
-    let reply = form_reply(&app, "/api/account/details", &[("csrf_token", &csrf), ("name", " "), ("telephone", "call me")], Some(&cookie)).await;
+    let reply =
+        form_reply(&app, "/api/account/details", &[("csrf_token", &csrf), ("name", " "), ("telephone", "call me")], Some(&cookie)).await;
     assert_eq!(reply.errors.len(), 2);
     assert_eq!(reply.value_of("telephone"), Some("call me"));
     assert_eq!(overview(&app, &cookie).await.name, "Ann Jones");
@@ -72,7 +88,13 @@ async fn the_whole_journey_register_confirm_sign_in_edit_sign_out(backend: Backe
 
 async fn a_plain_form_post_with_errors_comes_back_with_the_errors_and_what_was_typed(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
-    let response = post_plain(&app, "/api/account/register", &[("name", "Ann Smith"), ("email", "not-an-email"), ("password", "short"), ("telephone", "0161 496 0000")], None).await;
+    let response = post_plain(
+        &app,
+        "/api/account/register",
+        &[("name", "Ann Smith"), ("email", "not-an-email"), ("password", "short"), ("telephone", "0161 496 0000")],
+        None,
+    )
+    .await;
     let back = location(&response);
     assert!(back.starts_with("/account?form="), "back to the page it came from: {back}");
     let (status, page) = app.page(&back.replace("/account?", "/account/register?")).await;
@@ -87,10 +109,15 @@ async fn a_plain_form_post_with_errors_comes_back_with_the_errors_and_what_was_t
 async fn answers_never_reveal_whether_an_address_has_an_account(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     registered_and_signed_in(&app, "Ann Smith", "ann@example.com").await;
-    let again = form_reply(&app, "/api/account/register", &[("name", "Someone"), ("email", "ann@example.com"), ("password", PASSWORD)], None).await;
-    let fresh = form_reply(&app, "/api/account/register", &[("name", "Bob"), ("email", "bob@example.com"), ("password", PASSWORD)], None).await;
+    let again =
+        form_reply(&app, "/api/account/register", &[("name", "Someone"), ("email", "ann@example.com"), ("password", PASSWORD)], None).await;
+    let fresh =
+        form_reply(&app, "/api/account/register", &[("name", "Bob"), ("email", "bob@example.com"), ("password", PASSWORD)], None).await;
     assert_eq!(again.redirect, fresh.redirect);
-    assert!(outbox(&app).await.iter().any(|(to, subject, _)| to == "ann@example.com" && subject.to_lowercase().contains("already")), "the owner is told instead");
+    assert!(
+        outbox(&app).await.iter().any(|(to, subject, _)| to == "ann@example.com" && subject.to_lowercase().contains("already")),
+        "the owner is told instead"
+    );
 
     let known = sign_in(&app, "ann@example.com", "wrong password entirely").await.unwrap_err();
     let unknown = sign_in(&app, "nobody@example.com", "wrong password entirely").await.unwrap_err();
@@ -118,7 +145,8 @@ async fn sign_in_attempts_are_rate_limited_per_account(backend: Backend) {
 async fn each_sign_in_starts_a_new_session_and_ends_the_old_one(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     let first = registered_and_signed_in(&app, "Ann Smith", "ann@example.com").await;
-    let response = post_json_response(&app, "/api/account/sign-in", &[("email", "ann@example.com"), ("password", PASSWORD)], Some(&first)).await;
+    let response =
+        post_json_response(&app, "/api/account/sign-in", &[("email", "ann@example.com"), ("password", PASSWORD)], Some(&first)).await;
     let second = session_cookie(&response).unwrap();
     assert_ne!(first, second, "a fresh session id on sign-in");
     let (status, _) = post_json(&app, "/api/account/overview", &[], Some(&first)).await;
@@ -138,7 +166,8 @@ async fn a_password_reset_link_works_once_and_signs_out_everywhere(backend: Back
     assert!(reply.error_for("password").is_some(), "the new password is checked too");
     let reply = form_reply(&app, "/api/account/reset-new", &[("token", &token), ("password", "a brand new passphrase")], None).await;
     assert_eq!(reply.redirect.as_deref(), Some("/account/sign-in?reset=1"));
-    let (status, body) = post_json(&app, "/api/account/reset-new", &[("token", &token), ("password", "yet another passphrase")], None).await;
+    let (status, body) =
+        post_json(&app, "/api/account/reset-new", &[("token", &token), ("password", "yet another passphrase")], None).await;
     assert_eq!(status, 400, "used once: {body}");
     assert!(body.contains("LinkInvalid"));
     let (status, _) = post_json(&app, "/api/account/overview", &[], Some(&cookie)).await;
@@ -153,9 +182,21 @@ async fn changing_the_password_keeps_this_session_and_ends_the_others(backend: B
     let here = registered_and_signed_in(&app, "Ann Smith", "ann@example.com").await;
     let elsewhere = sign_in(&app, "ann@example.com", PASSWORD).await.unwrap();
     let csrf = csrf_token(&app, &here).await;
-    let wrong = form_reply(&app, "/api/account/password", &[("csrf_token", &csrf), ("current_password", "not the password"), ("new_password", "a brand new passphrase")], Some(&here)).await;
+    let wrong = form_reply(
+        &app,
+        "/api/account/password",
+        &[("csrf_token", &csrf), ("current_password", "not the password"), ("new_password", "a brand new passphrase")],
+        Some(&here),
+    )
+    .await;
     assert_eq!(wrong.error_for("current_password"), Some("Your current password is not right"));
-    let reply = form_reply(&app, "/api/account/password", &[("csrf_token", &csrf), ("current_password", PASSWORD), ("new_password", "a brand new passphrase")], Some(&here)).await;
+    let reply = form_reply(
+        &app,
+        "/api/account/password",
+        &[("csrf_token", &csrf), ("current_password", PASSWORD), ("new_password", "a brand new passphrase")],
+        Some(&here),
+    )
+    .await;
     assert!(reply.is_ok(), "{reply:?}");
     assert_eq!(post_json(&app, "/api/account/overview", &[], Some(&here)).await.0, 200);
     assert_eq!(post_json(&app, "/api/account/overview", &[], Some(&elsewhere)).await.0, 401);
@@ -165,14 +206,23 @@ async fn a_new_email_address_counts_once_confirmed_from_that_address(backend: Ba
     let Some(app) = spawn_app(backend).await else { return };
     let cookie = registered_and_signed_in(&app, "Ann Smith", "ann@example.com").await;
     let csrf = csrf_token(&app, &cookie).await;
-    let reply = form_reply(&app, "/api/account/email", &[("csrf_token", &csrf), ("new_email", "ann@new.example"), ("password", PASSWORD)], Some(&cookie)).await;
+    let reply = form_reply(
+        &app,
+        "/api/account/email",
+        &[("csrf_token", &csrf), ("new_email", "ann@new.example"), ("password", PASSWORD)],
+        Some(&cookie),
+    )
+    .await;
     assert!(reply.notice.unwrap().contains("ann@new.example"));
     assert_eq!(overview(&app, &cookie).await.email, "ann@example.com", "nothing changes before the link is followed");
     let link = link_in_mail(&app, "ann@new.example", "/account/confirm-email-change").await;
     let reply = form_reply(&app, "/api/account/confirm-email-change", &[("token", &token_of(&link))], None).await;
     assert!(reply.is_ok(), "{reply:?}");
     assert_eq!(overview(&app, &cookie).await.email, "ann@new.example");
-    assert!(outbox(&app).await.iter().any(|(to, subject, _)| to == "ann@example.com" && subject.to_lowercase().contains("e-mail address")), "the old address is told");
+    assert!(
+        outbox(&app).await.iter().any(|(to, subject, _)| to == "ann@example.com" && subject.to_lowercase().contains("e-mail address")),
+        "the old address is told"
+    );
     let (status, _) = post_json(&app, "/api/account/confirm-email-change", &[("token", &token_of(&link))], None).await;
     assert_eq!(status, 400, "the link works once");
     assert!(sign_in(&app, "ann@new.example", PASSWORD).await.is_ok());
@@ -184,7 +234,14 @@ async fn p23_the_address_book_keeps_one_default_of_each_kind(backend: Backend) {
     let cookie = registered_and_signed_in(&app, "Ann Smith", "ann@example.com").await;
     let csrf = csrf_token(&app, &cookie).await;
     let address = |line1: &'static str, kind: &'static str, default: bool| {
-        let mut fields = vec![("csrf_token", csrf.clone()), ("kind", kind.to_owned()), ("full_name", "Ann Smith".to_owned()), ("line1", line1.to_owned()), ("city", "Leeds".to_owned()), ("postcode", "ls1 1aa".to_owned())];
+        let mut fields = vec![
+            ("csrf_token", csrf.clone()),
+            ("kind", kind.to_owned()),
+            ("full_name", "Ann Smith".to_owned()),
+            ("line1", line1.to_owned()),
+            ("city", "Leeds".to_owned()),
+            ("postcode", "ls1 1aa".to_owned()),
+        ];
         if default {
             fields.push(("is_default", "on".to_owned()));
         }
@@ -208,18 +265,31 @@ async fn p23_the_address_book_keeps_one_default_of_each_kind(backend: Backend) {
     assert_eq!(book[1].address.postcode, "LS1 1AA");
 
     let low_road = book.iter().find(|a| a.address.line1 == "2 Low Road").unwrap().id;
-    let reply = form_reply(&app, "/api/account/address-delete", &[("csrf_token", &csrf), ("id", &low_road.to_string())], Some(&cookie)).await;
+    let reply =
+        form_reply(&app, "/api/account/address-delete", &[("csrf_token", &csrf), ("id", &low_road.to_string())], Some(&cookie)).await;
     assert!(reply.is_ok());
     let book = overview(&app, &cookie).await.addresses;
-    assert!(book.iter().find(|a| a.address.line1 == "1 High Street").unwrap().address.is_default, "the remaining delivery address takes over");
+    assert!(
+        book.iter().find(|a| a.address.line1 == "1 High Street").unwrap().address.is_default,
+        "the remaining delivery address takes over"
+    );
 
-    let invalid = post_address(vec![("csrf_token", csrf.clone()), ("kind", "delivery".into()), ("full_name", "".into()), ("line1", "".into()), ("city", "Leeds".into()), ("postcode", "!!".into())]).await;
+    let invalid = post_address(vec![
+        ("csrf_token", csrf.clone()),
+        ("kind", "delivery".into()),
+        ("full_name", "".into()),
+        ("line1", "".into()),
+        ("city", "Leeds".into()),
+        ("postcode", "!!".into()),
+    ])
+    .await;
     assert_eq!(invalid.errors.len(), 3, "{invalid:?}");
     assert_eq!(invalid.value_of("city"), Some("Leeds"));
     assert_eq!(overview(&app, &cookie).await.addresses.len(), 2, "nothing half-saved");
 
     let (status, page) = {
-        let response = app.client.get(app.url(&format!("/account/addresses/{}", book[0].id))).header("cookie", &cookie).send().await.unwrap();
+        let response =
+            app.client.get(app.url(&format!("/account/addresses/{}", book[0].id))).header("cookie", &cookie).send().await.unwrap();
         (response.status().as_u16(), response.text().await.unwrap())
     };
     assert_eq!(status, 200);

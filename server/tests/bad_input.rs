@@ -223,13 +223,15 @@ async fn issue21_checkout_refuses_an_address_the_mailer_cannot_send_to(backend: 
     assert_eq!(scalar(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM customer_order").await, 0, "no order");
     assert_eq!(scalar(&app, stock).await, before, "no stock taken");
     // Registering with it is refused the same way.
-    let reply = form_reply(&app, "/api/account/register", &[("name", "Ann"), ("email", "a(b@example.com"), ("password", PASSWORD)], None).await;
+    let reply =
+        form_reply(&app, "/api/account/register", &[("name", "Ann"), ("email", "a(b@example.com"), ("password", PASSWORD)], None).await;
     assert_eq!(reply.error_for("email"), Some("Enter an email address in the correct format, like name@example.com"), "{reply:?}");
 }
 
 /// Every page of the account holder's own area and of the staff area (the public account
 /// pages, register, sign-in, reset and confirm, are left out).
-const ACCOUNT_PAGES: [&str; 6] = ["/account", "/account/orders", "/account/password", "/account/email", "/account/addresses/new", "/account/addresses/1"];
+const ACCOUNT_PAGES: [&str; 6] =
+    ["/account", "/account/orders", "/account/password", "/account/email", "/account/addresses/new", "/account/addresses/1"];
 const STAFF_PAGES: [&str; 9] = [
     "/admin",
     "/admin/outbox",

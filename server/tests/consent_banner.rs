@@ -77,7 +77,10 @@ async fn b09_reject_all_without_javascript_is_logged_and_returns_to_the_same_pag
     let location = response.headers()["location"].to_str().unwrap();
     assert_eq!(location.trim_end_matches('?'), app.url("/category/tea-coffee"), "back to the page it came from");
     let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
-    assert!(set_cookie.contains("Max-Age=31536000") && set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    assert!(
+        set_cookie.contains("Max-Age=31536000") && set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+        "{set_cookie}"
+    );
     let cookie = consent_cookie(&response);
     assert_eq!(app.bits(&cookie), "000", "nothing optional allowed: {cookie}");
 
@@ -152,7 +155,8 @@ async fn b01_a_consent_cookie_with_a_bad_or_missing_signature_is_no_decision(bac
     assert!(shows_banner(&app, &unsigned).await, "unsigned");
     let forged = genuine.replacen(".000.", ".111.", 1);
     assert!(shows_banner(&app, &forged).await, "choices changed after signing");
-    let other_key = app::server::consent_cookie::pair(&decided(app::domain::consent::POLICY_VERSION, now), b"another store's key, 32 bytes...", false);
+    let other_key =
+        app::server::consent_cookie::pair(&decided(app::domain::consent::POLICY_VERSION, now), b"another store's key, 32 bytes...", false);
     assert!(shows_banner(&app, &other_key).await, "signed by another key");
 
     // Deciding again with a forged cookie starts a new pseudonymous id: nobody can write into
@@ -182,7 +186,8 @@ async fn an_unknown_decision_is_refused_and_not_logged(backend: Backend) {
 async fn b05_a_gpc_signal_is_recorded_as_a_refusal_before_the_first_page(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     // S8: requests that are no page view (a picture, a script) record nothing.
-    let picture = app.client.get(app.url("/favicon.svg")).header("sec-gpc", "1").header("accept", "image/avif,image/webp,*/*").send().await.unwrap();
+    let picture =
+        app.client.get(app.url("/favicon.svg")).header("sec-gpc", "1").header("accept", "image/avif,image/webp,*/*").send().await.unwrap();
     assert!(picture.headers().get("set-cookie").is_none());
     assert!(log_rows(&app).await.is_empty(), "a static file records no GPC decision");
 
@@ -216,7 +221,9 @@ async fn page_with_gpc(app: &TestApp, path: &str, cookie: Option<&str>) -> reqwe
 // B05: GPC always wins. After an earlier "Accept all", a page view with GPC withdraws targeting
 // (logged once, source gpc), keeps the other choices, loads no targeting tag and says so.
 async fn b05_gpc_wins_over_an_earlier_accept_all(backend: Backend) {
-    let Some(app) = spawn_app_with(backend, &[("FACEBOOK_PIXEL_ID", "1234567890"), ("GOOGLE_ANALYTICS_ID", "G-ABC123XYZ")]).await else { return };
+    let Some(app) = spawn_app_with(backend, &[("FACEBOOK_PIXEL_ID", "1234567890"), ("GOOGLE_ANALYTICS_ID", "G-ABC123XYZ")]).await else {
+        return;
+    };
     let accepted = post_decision(&app, "/", "decision=accept", None).await;
     let cookie = consent_cookie(&accepted);
     assert_eq!(app.bits(&cookie), "111");
@@ -267,7 +274,8 @@ async fn b03_a_decision_comes_with_a_receipt_that_the_store_confirms(backend: Ba
         let request = app.client.get(app.url(&format!("/cookies/receipt/check?hash={hash}")));
         async move { request.send().await.unwrap() }
     };
-    let genuine: app::domain::consent::ReceiptCheck = serde_json::from_str(&check(receipt.row_hash.clone()).await.text().await.unwrap()).unwrap();
+    let genuine: app::domain::consent::ReceiptCheck =
+        serde_json::from_str(&check(receipt.row_hash.clone()).await.text().await.unwrap()).unwrap();
     assert!(genuine.genuine, "{genuine:?}");
     assert_eq!(genuine.receipt.as_ref(), Some(&receipt));
     let forged: app::domain::consent::ReceiptCheck = serde_json::from_str(&check("f".repeat(64)).await.text().await.unwrap()).unwrap();

@@ -278,7 +278,10 @@ async fn s8_the_staff_check_catches_tampering_after_its_checkpoint(backend: Back
     assert!(matches!(check().await, ChainStatus::Broken { .. }), "a broken chain does not move the checkpoint past it");
     log.db.execute_unprepared("UPDATE consent_log SET analytics = NOT analytics WHERE id = 3").await.unwrap();
     let status = check().await;
-    assert!(matches!(&status, ChainStatus::Broken { row_id: 3, problem } if problem.contains("changed")), "the checkpoint's own row: {status:?}");
+    assert!(
+        matches!(&status, ChainStatus::Broken { row_id: 3, problem } if problem.contains("changed")),
+        "the checkpoint's own row: {status:?}"
+    );
 }
 
 // S8: a row changed before the checkpoint is not re-hashed by the staff page, so the full walk

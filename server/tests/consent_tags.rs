@@ -92,7 +92,10 @@ async fn p11_p29_consented_tags_load_with_the_nonce_under_a_matching_policy(back
     assert!(page.body.contains("fbq('init','1234567890')") && page.body.contains("_linkedin_partner_id='123456'"));
     // Browsers without JavaScript get the pixels' documented <noscript> images, in the body.
     let body_part = &page.body[page.body.find("<body").unwrap()..];
-    assert!(body_part.contains(r#"<noscript><img src="https://www.facebook.com/tr?id=1234567890&amp;ev=PageView&amp;noscript=1""#), "{body_part}");
+    assert!(
+        body_part.contains(r#"<noscript><img src="https://www.facebook.com/tr?id=1234567890&amp;ev=PageView&amp;noscript=1""#),
+        "{body_part}"
+    );
     assert!(body_part.contains(r#"<noscript><img src="https://px.ads.linkedin.com/collect/?pid=123456&amp;fmt=gif""#));
     for host in ["https://*.googletagmanager.com", "https://connect.facebook.net", "https://snap.licdn.com"] {
         assert!(page.csp.split("; ").any(|d| d.starts_with("script-src") && d.contains(host)), "{host}: {}", page.csp);

@@ -74,7 +74,8 @@ async fn b10_every_cookie_any_page_sets_is_declared_and_consented(backend: Backe
     let accepted = check_declared_and_allowed(&decide(&app, "accept", None).await, ConsentChoices::ACCEPT_ALL).unwrap();
     let withdrawal = decide(&app, "reject", Some(&format!("{accepted}; {TAG_COOKIES}"))).await;
     check_declared_and_allowed(&withdrawal, ConsentChoices::REJECT_ALL);
-    let expired: BTreeSet<&str> = withdrawal.iter().filter(|(_, c)| c.contains("Max-Age=0")).map(|(_, c)| c.split('=').next().unwrap()).collect();
+    let expired: BTreeSet<&str> =
+        withdrawal.iter().filter(|(_, c)| c.contains("Max-Age=0")).map(|(_, c)| c.split('=').next().unwrap()).collect();
     assert_eq!(expired, BTreeSet::from(["_fbp", "_ga", "_ga_TEST12345", "li_fat_id"]));
 
     // As a browser sends it: page views ask for HTML (only those record a GPC decision, S8).

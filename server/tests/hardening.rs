@@ -55,7 +55,10 @@ async fn s10_p14_personal_pages_are_not_cached_and_run_no_tag_even_with_every_ta
         }
         let body = page.text().await.unwrap();
         assert!(!body.contains("data-sop-tag"), "{path} loads a tag");
-        assert!(body.contains(r#"<meta name="sop-tags" content=""/>"#) || body.contains(r#"<meta name="sop-tags" content="">"#), "{path} says it runs no tag");
+        assert!(
+            body.contains(r#"<meta name="sop-tags" content=""/>"#) || body.contains(r#"<meta name="sop-tags" content="">"#),
+            "{path} says it runs no tag"
+        );
     }
     // A storefront page opened from a personal page hides that page's address from its tags.
     let opened_from = |referer: String| {
@@ -147,10 +150,14 @@ async fn p25_b10_basket_checkout_and_sign_in_set_only_declared_cookies(backend: 
     seen.extend(set_cookies("/api/checkout/place", &placed));
 
     registered_and_signed_in(&app, "Cara Crawl", "cara.account@example.com").await;
-    let signed_in = post_json_response(&app, "/api/account/sign-in", &[("email", "cara.account@example.com"), ("password", PASSWORD)], Some(&cookie)).await;
+    let signed_in =
+        post_json_response(&app, "/api/account/sign-in", &[("email", "cara.account@example.com"), ("password", PASSWORD)], Some(&cookie))
+            .await;
     seen.extend(set_cookies("/api/account/sign-in", &signed_in));
     let account_session = session_cookie(&signed_in).expect("signing in starts a new session");
-    let signed_out = post_plain(&app, "/api/account/sign-out", &[("csrf_token", &csrf_token(&app, &account_session).await)], Some(&account_session)).await;
+    let signed_out =
+        post_plain(&app, "/api/account/sign-out", &[("csrf_token", &csrf_token(&app, &account_session).await)], Some(&account_session))
+            .await;
     seen.extend(set_cookies("/api/account/sign-out", &signed_out));
 
     assert!(seen.iter().any(|(_, c)| c.starts_with("sop_session=")), "the journey set the session cookie");
@@ -158,7 +165,11 @@ async fn p25_b10_basket_checkout_and_sign_in_set_only_declared_cookies(backend: 
         let name = set_cookie.split('=').next().unwrap();
         let declared = find_declaration(name).unwrap_or_else(|| panic!("{path} set an undeclared cookie {name}"));
         let expires_it = set_cookie.contains("Max-Age=0");
-        assert!(expires_it || ConsentChoices::REJECT_ALL.allows(declared.category), "{path} set {name} ({:?}) after Reject all", declared.category);
+        assert!(
+            expires_it || ConsentChoices::REJECT_ALL.allows(declared.category),
+            "{path} set {name} ({:?}) after Reject all",
+            declared.category
+        );
         assert!(set_cookie.contains("HttpOnly"), "{path}: {set_cookie}");
     }
 }
@@ -195,11 +206,19 @@ async fn s7_forwarded_for_counts_only_from_a_trusted_proxy(backend: Backend) {
     let loopback: std::net::IpAddr = "127.0.0.1".parse().unwrap();
 
     let Some(direct) = spawn_app_with(backend, &[]).await else { return };
-    assert_eq!(logged_network(&direct, "203.0.113.9").await, ip_hash(&direct.state.keys.network, Some(loopback)), "no proxy trusted: the header is ignored");
+    assert_eq!(
+        logged_network(&direct, "203.0.113.9").await,
+        ip_hash(&direct.state.keys.network, Some(loopback)),
+        "no proxy trusted: the header is ignored"
+    );
 
     let Some(proxied) = spawn_app_with(backend, &[("TRUSTED_PROXIES", "127.0.0.1/32")]).await else { return };
     assert_eq!(logged_network(&proxied, "203.0.113.9").await, ip_hash(&proxied.state.keys.network, Some(visitor)));
-    assert_eq!(logged_network(&proxied, "198.51.100.1, 203.0.113.9").await, ip_hash(&proxied.state.keys.network, Some(visitor)), "only the hop our proxy saw");
+    assert_eq!(
+        logged_network(&proxied, "198.51.100.1, 203.0.113.9").await,
+        ip_hash(&proxied.state.keys.network, Some(visitor)),
+        "only the hop our proxy saw"
+    );
 }
 
 on_both_databases!(

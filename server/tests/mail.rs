@@ -120,7 +120,13 @@ async fn wait_for_in(db: &DatabaseConnection, id: i64, done: impl Fn(&OutboxMess
         if done(&message) {
             return message;
         }
-        assert!(Instant::now() < deadline, "timed out; last seen: {:?} after {} attempts, {:?}", message.summary.status, message.summary.attempts, message.last_error);
+        assert!(
+            Instant::now() < deadline,
+            "timed out; last seen: {:?} after {} attempts, {:?}",
+            message.summary.status,
+            message.summary.attempts,
+            message.last_error
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

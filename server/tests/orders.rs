@@ -142,7 +142,11 @@ async fn p05_p17_p27_a_guest_checks_out_and_the_card_number_is_kept_nowhere(back
     assert_eq!(stock(&app, "oak-chopping-board").await, before - 2);
     assert_eq!(basket(&app, &cookie).await.item_count, 0, "the basket is emptied");
     // P17: kept for 7 years from the order.
-    let years = scalar(&app, &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM customer_order WHERE number = '{number}' AND legal_basis = 'contract'")).await;
+    let years = scalar(
+        &app,
+        &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM customer_order WHERE number = '{number}' AND legal_basis = 'contract'"),
+    )
+    .await;
     assert_eq!(years, 1);
     assert!(order.retain_until.starts_with(&(chrono::Utc::now().year_ce().1 + 7).to_string()), "{}", order.retain_until);
 
@@ -178,7 +182,10 @@ async fn database_contains(app: &TestApp, needles: &[&str]) -> Vec<bool> {
             let db = db(app).await;
             let backend = db.get_database_backend();
             let tables: Vec<String> = db
-                .query_all_raw(Statement::from_string(backend, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"))
+                .query_all_raw(Statement::from_string(
+                    backend,
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+                ))
                 .await
                 .unwrap()
                 .into_iter()
@@ -186,7 +193,9 @@ async fn database_contains(app: &TestApp, needles: &[&str]) -> Vec<bool> {
                 .collect();
             let mut text = String::new();
             for table in tables {
-                for row in db.query_all_raw(Statement::from_string(backend, format!("SELECT CAST(t AS TEXT) FROM \"{table}\" t"))).await.unwrap() {
+                for row in
+                    db.query_all_raw(Statement::from_string(backend, format!("SELECT CAST(t AS TEXT) FROM \"{table}\" t"))).await.unwrap()
+                {
                     text.push_str(&row.try_get_by_index::<String>(0).unwrap());
                     text.push('\n');
                 }
@@ -304,7 +313,9 @@ async fn nobody_sees_anyone_elses_order(backend: Backend) {
     assert_eq!(status, 200);
     assert!(!body.contains(&number), "Bob's history does not list Ann's order");
     let wrong_key = "0".repeat(32);
-    for (key, cookie) in [(None, Some(bob.as_str())), (None, None), (Some(wrong_key.as_str()), None), (Some(wrong_key.as_str()), Some(bob.as_str()))] {
+    for (key, cookie) in
+        [(None, Some(bob.as_str())), (None, None), (Some(wrong_key.as_str()), None), (Some(wrong_key.as_str()), Some(bob.as_str()))]
+    {
         let (status, body) = view_order(&app, &number, key, cookie).await;
         assert_eq!(status, 404, "{key:?} {cookie:?}: {body}");
     }
@@ -331,7 +342,8 @@ async fn a_guest_basket_joins_the_account_basket_at_sign_in(backend: Backend) {
     add(&app, "copper-kettle", "2", Some(&ann)).await;
     let (guest, _) = add(&app, "copper-kettle", "3", None).await;
     add(&app, "scented-soy-candle", "1", Some(&guest)).await;
-    let response = post_json_response(&app, "/api/account/sign-in", &[("email", "ann@example.com"), ("password", PASSWORD)], Some(&guest)).await;
+    let response =
+        post_json_response(&app, "/api/account/sign-in", &[("email", "ann@example.com"), ("password", PASSWORD)], Some(&guest)).await;
     let signed_in = session_cookie(&response).expect("signed in");
     let merged = basket(&app, &signed_in).await;
     let quantity = |slug: &str| merged.lines.iter().find(|l| l.slug == slug).map(|l| l.quantity);
@@ -366,7 +378,10 @@ async fn staff_dispatch_deliver_and_cancel_orders(backend: Backend) {
     let csrf = view.csrf_token.clone();
     let change = |number: String, status: &'static str| {
         let (app, staff, csrf) = (&app, staff.clone(), csrf.clone());
-        async move { form_reply(app, "/api/admin/order-status", &[("csrf_token", &csrf), ("number", &number), ("status", status)], Some(&staff)).await }
+        async move {
+            form_reply(app, "/api/admin/order-status", &[("csrf_token", &csrf), ("number", &number), ("status", status)], Some(&staff))
+                .await
+        }
     };
     let reply = change(numbers[0].clone(), "delivered").await;
     assert!(reply.error_for("status").unwrap().contains("cannot be marked as delivered"), "{reply:?}");
@@ -382,7 +397,13 @@ async fn staff_dispatch_deliver_and_cancel_orders(backend: Backend) {
     let audit = scalar(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action LIKE 'order %'").await;
     assert!(audit >= 4, "staff actions are audited ({audit})");
     // A forged form (wrong token) changes nothing.
-    let (status, _) = post_json(&app, "/api/admin/order-status", &[("csrf_token", "forged"), ("number", &numbers[0]), ("status", "cancelled")], Some(&staff)).await;
+    let (status, _) = post_json(
+        &app,
+        "/api/admin/order-status",
+        &[("csrf_token", "forged"), ("number", &numbers[0]), ("status", "cancelled")],
+        Some(&staff),
+    )
+    .await;
     assert_eq!(status, 403);
 }
 
@@ -390,12 +411,30 @@ async fn staff_dispatch_deliver_and_cancel_orders(backend: Backend) {
 async fn basket_forms_need_the_session_token(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     let (cookie, _) = add(&app, "scented-soy-candle", "2", None).await;
-    let (status, _) = post_json(&app, "/api/basket/quantity", &[("csrf_token", "forged"), ("product", "scented-soy-candle"), ("quantity", "0")], Some(&cookie)).await;
+    let (status, _) = post_json(
+        &app,
+        "/api/basket/quantity",
+        &[("csrf_token", "forged"), ("product", "scented-soy-candle"), ("quantity", "0")],
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(status, 403);
     let token = basket(&app, &cookie).await.csrf_token.unwrap();
-    let reply = form_reply(&app, "/api/basket/quantity", &[("csrf_token", &token), ("product", "scented-soy-candle"), ("quantity", "500")], Some(&cookie)).await;
+    let reply = form_reply(
+        &app,
+        "/api/basket/quantity",
+        &[("csrf_token", &token), ("product", "scented-soy-candle"), ("quantity", "500")],
+        Some(&cookie),
+    )
+    .await;
     assert!(reply.errors[0].message.contains("up to 99"), "{reply:?}");
-    let reply = form_reply(&app, "/api/basket/quantity", &[("csrf_token", &token), ("product", "scented-soy-candle"), ("quantity", "5")], Some(&cookie)).await;
+    let reply = form_reply(
+        &app,
+        "/api/basket/quantity",
+        &[("csrf_token", &token), ("product", "scented-soy-candle"), ("quantity", "5")],
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(reply.notice.as_deref(), Some("Your basket has been updated."));
     let reply = form_reply(&app, "/api/basket/remove", &[("csrf_token", &token), ("product", "scented-soy-candle")], Some(&cookie)).await;
     assert!(reply.is_ok());

@@ -48,7 +48,9 @@ async fn the_first_admin_comes_from_the_command_line_and_can_read_the_outbox(bac
     assert!(overview(&app, &admin).await.is_staff);
 
     // Customers and visitors are refused by every staff server function.
-    for (endpoint, fields) in [("/api/admin/outbox", vec![]), ("/api/admin/outbox-message", vec![("id", "1")]), ("/api/admin/audit", vec![])] {
+    for (endpoint, fields) in
+        [("/api/admin/outbox", vec![]), ("/api/admin/outbox-message", vec![("id", "1")]), ("/api/admin/audit", vec![])]
+    {
         assert_eq!(post_json(&app, endpoint, &fields, Some(&customer)).await.0, 403, "{endpoint} for a customer");
         assert_eq!(post_json(&app, endpoint, &fields, None).await.0, 401, "{endpoint} signed out");
     }
@@ -76,7 +78,8 @@ async fn the_first_admin_comes_from_the_command_line_and_can_read_the_outbox(bac
     assert!(!output.status.success() && String::from_utf8_lossy(&output.stderr).contains("no message to nobody@example.com"));
 
     let db = Database::connect(app.db.url()).await.unwrap();
-    let audit: Vec<String> = app::server::entities::audit_log::Entity::find().all(&db).await.unwrap().into_iter().map(|row| row.action).collect();
+    let audit: Vec<String> =
+        app::server::entities::audit_log::Entity::find().all(&db).await.unwrap().into_iter().map(|row| row.action).collect();
     assert_eq!(audit, ["staff.create", "account.totp.enable", "outbox.list", "outbox.read"], "every staff action is audited");
     let (status, page) = app.page_with_cookie("/admin/audit", &admin).await;
     assert_eq!(status, 200);
@@ -113,7 +116,13 @@ async fn b03_staff_search_and_export_the_consent_log_and_see_the_chain_check(bac
     assert!(page.contains(&consent_ids[1]) && !page.contains(&consent_ids[0]), "the search filters by consent id");
     assert!(page.contains("1 matching row(s)"));
 
-    let csv = app.client.get(app.url(&format!("/admin/consent-log.csv?consent_id={}", consent_ids[0]))).header("cookie", &admin).send().await.unwrap();
+    let csv = app
+        .client
+        .get(app.url(&format!("/admin/consent-log.csv?consent_id={}", consent_ids[0])))
+        .header("cookie", &admin)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(csv.status().as_u16(), 200);
     assert!(csv.headers()["content-disposition"].to_str().unwrap().contains(".csv"));
     let csv = csv.text().await.unwrap();
@@ -121,7 +130,16 @@ async fn b03_staff_search_and_export_the_consent_log_and_see_the_chain_check(bac
     assert_eq!(lines.len(), 2, "{csv}");
     assert!(lines[0].starts_with("id,consent_id,account_id,policy_version,analytics"));
     assert!(lines[1].contains(&format!(",{},,", consent_ids[0])) && lines[1].contains(",true,true,true,grant,banner,"), "{csv}");
-    let json = app.client.get(app.url("/admin/consent-log.json?from=2000-01-01")).header("cookie", &admin).send().await.unwrap().text().await.unwrap();
+    let json = app
+        .client
+        .get(app.url("/admin/consent-log.json?from=2000-01-01"))
+        .header("cookie", &admin)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let json: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
     assert_eq!(json.len(), 2);
     assert_eq!(json[1]["event"], "deny");
@@ -131,10 +149,19 @@ async fn b03_staff_search_and_export_the_consent_log_and_see_the_chain_check(bac
         assert_eq!(app.client.get(app.url(path)).header("cookie", &customer).send().await.unwrap().status().as_u16(), 403);
         assert_eq!(app.get(path).await.status().as_u16(), 401);
     }
-    assert_eq!(app.client.get(app.url("/admin/consent-log.csv?from=yesterday")).header("cookie", &admin).send().await.unwrap().status().as_u16(), 400);
+    assert_eq!(
+        app.client.get(app.url("/admin/consent-log.csv?from=yesterday")).header("cookie", &admin).send().await.unwrap().status().as_u16(),
+        400
+    );
     let db = Database::connect(app.db.url()).await.unwrap();
-    let actions: Vec<String> = app::server::entities::audit_log::Entity::find().all(&db).await.unwrap().into_iter().map(|r| r.action).collect();
-    assert!(actions.contains(&"consent_log.search".to_owned()) && actions.contains(&"consent_log.export_csv".to_owned()) && actions.contains(&"consent_log.export_json".to_owned()), "{actions:?}");
+    let actions: Vec<String> =
+        app::server::entities::audit_log::Entity::find().all(&db).await.unwrap().into_iter().map(|r| r.action).collect();
+    assert!(
+        actions.contains(&"consent_log.search".to_owned())
+            && actions.contains(&"consent_log.export_csv".to_owned())
+            && actions.contains(&"consent_log.export_json".to_owned()),
+        "{actions:?}"
+    );
 }
 
 // "No personal data (e-mail, name, address, password, token) in logs."
@@ -150,7 +177,14 @@ async fn a_full_account_flow_logs_no_personal_data(backend: Backend) {
     let saved = form_reply(
         &app,
         "/api/account/address-save",
-        &[("csrf_token", &csrf), ("kind", "delivery"), ("full_name", &name), ("line1", &street), ("city", "Leeds"), ("postcode", "LS1 1AA")],
+        &[
+            ("csrf_token", &csrf),
+            ("kind", "delivery"),
+            ("full_name", &name),
+            ("line1", &street),
+            ("city", "Leeds"),
+            ("postcode", "LS1 1AA"),
+        ],
         Some(&cookie),
     )
     .await;
@@ -165,7 +199,18 @@ async fn a_full_account_flow_logs_no_personal_data(backend: Backend) {
     let text = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
     assert!(text.contains("account registered") && text.contains("password reset"), "the capture works:\n{text}");
     let session = cookie.trim_start_matches("sop_session=").to_owned();
-    for private in [email.as_str(), name.as_str(), street.as_str(), PASSWORD, "a wrong password for the log", "a new private passphrase", token.as_str(), session.as_str(), csrf.as_str(), "private.person"] {
+    for private in [
+        email.as_str(),
+        name.as_str(),
+        street.as_str(),
+        PASSWORD,
+        "a wrong password for the log",
+        "a new private passphrase",
+        token.as_str(),
+        session.as_str(),
+        csrf.as_str(),
+        "private.person",
+    ] {
         assert!(!text.contains(private), "{private:?} reached the log");
     }
 }

@@ -43,9 +43,9 @@ pub struct SessionsView {
 
 #[cfg(feature = "ssr")]
 mod ssr {
+    pub use crate::api::request::{now, parts, set_cookie};
     pub use crate::server::accounts::{self, require_signed_in, require_signed_in_form};
     pub use crate::server::state::{app_state, AppState};
-    pub use crate::api::request::{now, parts, set_cookie};
 }
 
 /// Accounts answer forms through the shared plumbing (see `api::answer_form`).

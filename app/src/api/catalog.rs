@@ -1,14 +1,17 @@
 //! Browsing and searching the catalog.
 
+#[cfg(feature = "ssr")]
+use crate::domain::slug::Slug;
 use crate::domain::{
     catalog::{CategoryPage, CategorySummary, HomePage, ProductDetail, ProductSummary},
     paging::Paged,
     search::{SearchInputError, SearchParams},
 };
-#[cfg(feature = "ssr")]
-use crate::domain::slug::Slug;
 use leptos::prelude::*;
-use leptos::server_fn::{codec::JsonEncoding, error::{FromServerFnError, ServerFnErrorErr}};
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
 use serde::{Deserialize, Serialize};
 
 /// Everything that can go wrong while browsing; each variant's doc names its HTTP status.
@@ -77,11 +80,7 @@ pub async fn load_home_page() -> Result<HomePage, CatalogError> {
 }
 
 #[server(endpoint = "catalog/category")]
-pub async fn load_category_page(
-    slug: String,
-    sort: Option<String>,
-    page: Option<String>,
-) -> Result<CategoryPage, CatalogError> {
+pub async fn load_category_page(slug: String, sort: Option<String>, page: Option<String>) -> Result<CategoryPage, CatalogError> {
     use crate::domain::{catalog::SortOrder, paging::PageNumber};
     use crate::server::catalog_service as service;
     let Ok(slug) = Slug::parse(&slug) else {
@@ -134,8 +133,7 @@ pub async fn search_catalog(params: SearchParams) -> Result<SearchPageData, Cata
 fn respond<T>(result: Result<T, CatalogError>) -> Result<T, CatalogError> {
     if let Err(error) = &result {
         if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-            let status = http::StatusCode::from_u16(error.status_code())
-                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+            let status = http::StatusCode::from_u16(error.status_code()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
             options.set_status(status);
         }
     }

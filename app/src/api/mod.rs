@@ -24,7 +24,9 @@ pub mod request {
     /// Adds a `Set-Cookie` header to this response.
     pub fn set_cookie(cookie: &str) {
         use crate::server::accounts::sessions;
-        if let (Some(response), Some(value)) = (leptos::prelude::use_context::<leptos_axum::ResponseOptions>(), sessions::header_value(cookie)) {
+        if let (Some(response), Some(value)) =
+            (leptos::prelude::use_context::<leptos_axum::ResponseOptions>(), sessions::header_value(cookie))
+        {
             response.append_header(sessions::SET_COOKIE, value);
         }
     }
@@ -60,7 +62,10 @@ pub fn malformed_call(error: &leptos::server_fn::error::ServerFnErrorErr) -> Opt
     #[cfg(feature = "ssr")]
     {
         // The decoder's text can quote what was sent, so only the missing field's name is logged.
-        tracing::info!(missing_field = missing.as_deref().unwrap_or("-"), "refused a server-function call whose arguments could not be read");
+        tracing::info!(
+            missing_field = missing.as_deref().unwrap_or("-"),
+            "refused a server-function call whose arguments could not be read"
+        );
         set_response_status(BAD_REQUEST);
     }
     Some(match missing {
@@ -108,7 +113,10 @@ pub fn refuse_page_or_call<E: FormFailure>(error: E) -> E {
 /// A reply that names where to go next (after a success, or when the page must be reloaded to
 /// show the error, as when a basket changed) carries the outcome there.
 #[cfg(feature = "ssr")]
-pub fn answer_form<E: FormFailure>(form: &str, outcome: Result<crate::domain::forms::FormReply, E>) -> Result<crate::domain::forms::FormReply, E> {
+pub fn answer_form<E: FormFailure>(
+    form: &str,
+    outcome: Result<crate::domain::forms::FormReply, E>,
+) -> Result<crate::domain::forms::FormReply, E> {
     use crate::domain::forms::{FieldError, FormReply};
     use crate::server::form_flash::with_flash;
     let parts = request::parts();
@@ -139,7 +147,10 @@ pub fn answer_form<E: FormFailure>(form: &str, outcome: Result<crate::domain::fo
     };
     match &reply.redirect {
         Some(target) => leptos_axum::redirect(target),
-        None => leptos_axum::redirect(&with_flash(&back, &state.form_flash.put(reply.clone(), &crate::server::form_flash::VisitorKey::after_this_response()))),
+        None => leptos_axum::redirect(&with_flash(
+            &back,
+            &state.form_flash.put(reply.clone(), &crate::server::form_flash::VisitorKey::after_this_response()),
+        )),
     }
     Ok(reply)
 }
@@ -158,7 +169,11 @@ mod tests {
         let wrong = malformed_call(&E::Args("invalid digit found in string \"x<script>\"".into())).expect("a bad request");
         assert!(!wrong.contains("digit") && !wrong.contains("script"), "{wrong}");
         assert!(malformed_call(&E::MissingArg("id".into())).is_some());
-        assert_eq!(malformed_call(&E::Deserialization("expected value".into())).is_some(), cfg!(feature = "ssr"), "only the server reads a request body");
+        assert_eq!(
+            malformed_call(&E::Deserialization("expected value".into())).is_some(),
+            cfg!(feature = "ssr"),
+            "only the server reads a request body"
+        );
         assert_eq!(malformed_call(&E::Request("offline".into())), None);
         assert_eq!(malformed_call(&E::ServerError("boom".into())), None);
         assert_eq!(missing_field("missing field `a b`"), None, "not one of our field names");

@@ -47,9 +47,9 @@ pub struct StaffOrderView {
 
 #[cfg(feature = "ssr")]
 mod ssr {
+    pub use crate::api::request::{now, parts, set_cookie};
     pub use crate::server::shop::{basket, checkout, orders};
     pub use crate::server::state::{app_state, AppState};
-    pub use crate::api::request::{now, parts, set_cookie};
 
     pub fn flash(state: &AppState, form: Option<String>) -> Option<crate::domain::forms::FormReply> {
         form.and_then(|id| state.form_flash.get(&id, &crate::server::form_flash::VisitorKey::current()))
@@ -72,12 +72,13 @@ pub async fn load_basket(form: Option<String>) -> Result<BasketView, ShopError> 
 #[server(endpoint = "basket/add")]
 pub async fn add_to_basket(product: String, quantity: Option<String>) -> Result<FormReply, ShopError> {
     let state = ssr::app_state();
-    let outcome = ssr::basket::add(&state, &ssr::parts(), &product, quantity.as_deref().unwrap_or("1"), ssr::now()).await.map(|(reply, cookie)| {
-        if let Some(cookie) = cookie {
-            ssr::set_cookie(&cookie);
-        }
-        reply
-    });
+    let outcome =
+        ssr::basket::add(&state, &ssr::parts(), &product, quantity.as_deref().unwrap_or("1"), ssr::now()).await.map(|(reply, cookie)| {
+            if let Some(cookie) = cookie {
+                ssr::set_cookie(&cookie);
+            }
+            reply
+        });
     crate::api::answer_form(ssr::basket::ADD_FORM, outcome)
 }
 
@@ -244,15 +245,31 @@ pub async fn change_order_status(csrf_token: String, number: String, status: Str
         }
         let back = format!("/admin/orders/{number}");
         let Some(next) = OrderStatus::parse(&status) else {
-            return Ok(FormReply { redirect: Some(back), ..FormReply::rejected("order-status", vec![crate::domain::forms::FieldError::new("status", "Choose what to do with the order")], vec![]) });
+            return Ok(FormReply {
+                redirect: Some(back),
+                ..FormReply::rejected(
+                    "order-status",
+                    vec![crate::domain::forms::FieldError::new("status", "Choose what to do with the order")],
+                    vec![],
+                )
+            });
         };
         let reply = match ssr::orders::change_status(&state, state.payments.as_ref(), &staff, &number, next, ssr::now()).await? {
-            StatusChange::Done(OrderStatus::Cancelled) => FormReply::saved("order-status", "The order is cancelled: its stock is back on sale and the payment has been refunded."),
-            StatusChange::Done(OrderStatus::Dispatched) => FormReply::saved("order-status", "The order is marked as dispatched, and the shopper has been e-mailed."),
-            StatusChange::Done(status) => FormReply::saved("order-status", format!("The order is marked as {}.", status.label().to_lowercase())),
+            StatusChange::Done(OrderStatus::Cancelled) => {
+                FormReply::saved("order-status", "The order is cancelled: its stock is back on sale and the payment has been refunded.")
+            }
+            StatusChange::Done(OrderStatus::Dispatched) => {
+                FormReply::saved("order-status", "The order is marked as dispatched, and the shopper has been e-mailed.")
+            }
+            StatusChange::Done(status) => {
+                FormReply::saved("order-status", format!("The order is marked as {}.", status.label().to_lowercase()))
+            }
             StatusChange::NotAllowed { now } => FormReply::rejected(
                 "order-status",
-                vec![crate::domain::forms::FieldError::new("status", format!("The order is {} now, so it cannot be marked as {}.", now.label().to_lowercase(), next.label().to_lowercase()))],
+                vec![crate::domain::forms::FieldError::new(
+                    "status",
+                    format!("The order is {} now, so it cannot be marked as {}.", now.label().to_lowercase(), next.label().to_lowercase()),
+                )],
                 vec![],
             ),
         };

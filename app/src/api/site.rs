@@ -2,7 +2,10 @@
 
 use crate::domain::operator::Operator;
 use leptos::prelude::*;
-use leptos::server_fn::{codec::JsonEncoding, error::{FromServerFnError, ServerFnErrorErr}};
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
 use serde::{Deserialize, Serialize};
 
 /// Reading the store's own configuration cannot fail; only the call to the store can.

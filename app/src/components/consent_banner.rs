@@ -60,7 +60,8 @@ pub fn ConsentBanner() -> impl IntoView {
     .into_inner();
     let needs_decision = state == BannerState::Ask;
     // The same words whose hash the log records for a banner decision (`banner_text`).
-    let explanation = crate::domain::consent::banner_explanation(use_context::<crate::EnabledTags>().map_or(crate::domain::tags::TagSet::EMPTY, |t| t.0));
+    let explanation =
+        crate::domain::consent::banner_explanation(use_context::<crate::EnabledTags>().map_or(crate::domain::tags::TagSet::EMPTY, |t| t.0));
     let decided = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
     let choice_form = move |choice: &'static str, label: &'static str| {

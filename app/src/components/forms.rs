@@ -74,15 +74,19 @@ pub fn EnhancedForm(
                         view! { <li><a href=href>{e.message.clone()}</a></li> }
                     })
                     .collect_view();
-                Some(view! {
-                    <div class="error-summary" id=format!("{name}-summary") role="alert" tabindex="-1">
-                        <h2 class="error-summary__title">"There is a problem"</h2>
-                        <ul class="error-summary__list">{items}</ul>
-                    </div>
-                }
-                .into_any())
+                Some(
+                    view! {
+                        <div class="error-summary" id=format!("{name}-summary") role="alert" tabindex="-1">
+                            <h2 class="error-summary__title">"There is a problem"</h2>
+                            <ul class="error-summary__list">{items}</ul>
+                        </div>
+                    }
+                    .into_any(),
+                )
             }
-            Some(FormReply { notice: Some(notice), .. }) => Some(view! { <p class="notice notice--success" role="status">{notice.clone()}</p> }.into_any()),
+            Some(FormReply { notice: Some(notice), .. }) => {
+                Some(view! { <p class="notice notice--success" role="status">{notice.clone()}</p> }.into_any())
+            }
             _ => None,
         })
     };
@@ -167,13 +171,12 @@ mod browser {
         init.set_method("POST");
         init.set_headers(&headers);
         init.set_body(&JsValue::from(body.to_string()));
-        let response: web_sys::Response = JsFuture::from(window().fetch_with_str_and_init(action, &init))
-            .await
-            .and_then(|r| r.dyn_into())
-            .map_err(unreachable)?;
+        let response: web_sys::Response =
+            JsFuture::from(window().fetch_with_str_and_init(action, &init)).await.and_then(|r| r.dyn_into()).map_err(unreachable)?;
         let text = JsFuture::from(response.text().map_err(unreachable)?).await.map_err(unreachable)?.as_string().unwrap_or_default();
         if response.ok() {
-            serde_json::from_str::<FormReply>(&text).map_err(|_| "The store sent an answer we could not read. Please reload the page.".to_owned())
+            serde_json::from_str::<FormReply>(&text)
+                .map_err(|_| "The store sent an answer we could not read. Please reload the page.".to_owned())
         } else {
             // Each capability answers with its own error type; its message is what to show.
             let message = serde_json::from_str::<AccountError>(&text)
@@ -213,7 +216,9 @@ mod browser {
         if has_errors {
             // GOV.UK: move focus to the summary so screen readers announce it.
             request_animation_frame(move || {
-                if let Some(summary) = document().get_element_by_id(&format!("{name}-summary")).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                if let Some(summary) =
+                    document().get_element_by_id(&format!("{name}-summary")).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
                     let _ = summary.focus();
                 }
             });

@@ -61,7 +61,8 @@ pub fn TagNoscriptPixels(configured: ConfiguredTags, allowed: TagSet) -> impl In
         .filter(|id| allowed.contains(id.tag()))
         .filter_map(|id| {
             let key = id.tag().declaration().key;
-            noscript_pixel(id).map(|src| view! { <noscript><img src=src width="1" height="1" alt="" hidden="" data-sop-tag=key/></noscript> })
+            noscript_pixel(id)
+                .map(|src| view! { <noscript><img src=src width="1" height="1" alt="" hidden="" data-sop-tag=key/></noscript> })
         })
         .collect_view()
 }
@@ -72,7 +73,8 @@ pub fn TagNoscriptPixels(configured: ConfiguredTags, allowed: TagSet) -> impl In
 /// Run before any tag on a page opened from one of our pages with personal data: the tags read
 /// `document.referrer`, which would be that page's full address (an order number and its key,
 /// a reset token), so they see only our origin (P14, P28).
-pub const HIDE_REFERRER: &str = "Object.defineProperty(document,'referrer',{configurable:true,get:function(){return location.origin+'/'}});";
+pub const HIDE_REFERRER: &str =
+    "Object.defineProperty(document,'referrer',{configurable:true,get:function(){return location.origin+'/'}});";
 
 #[component]
 pub fn TagLoaders(configured: ConfiguredTags, allowed: TagSet, hide_referrer: bool) -> impl IntoView {

@@ -87,9 +87,18 @@ pub fn merged_quantity(account: u32, guest: u32, in_stock: u32) -> u32 {
 /// Something about a basket that changed between the shopper looking and checking out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BasketChange {
-    PriceChanged { name: String, was: Money, now: Money },
-    StockReduced { name: String, left: u32 },
-    SoldOut { name: String },
+    PriceChanged {
+        name: String,
+        was: Money,
+        now: Money,
+    },
+    StockReduced {
+        name: String,
+        left: u32,
+    },
+    SoldOut {
+        name: String,
+    },
     /// Added, removed or changed elsewhere (another tab, or a sign-in merge).
     ChangedElsewhere,
 }
@@ -175,7 +184,10 @@ mod tests {
         let seen = fingerprint(&[line("a", 250, 2)]);
         assert!(changes_since(&seen, &[line("a", 250, 2)], vec![]).is_empty());
         let changes = changes_since(&seen, &[line("a", 300, 2)], vec![]);
-        assert_eq!(changes, vec![BasketChange::PriceChanged { name: "A".into(), was: Money::from_pence(250), now: Money::from_pence(300) }]);
+        assert_eq!(
+            changes,
+            vec![BasketChange::PriceChanged { name: "A".into(), was: Money::from_pence(250), now: Money::from_pence(300) }]
+        );
         assert_eq!(changes[0].to_string(), "The price of A has changed from £2.50 to £3.00.");
         assert_eq!(changes_since(&seen, &[line("a", 250, 3)], vec![]), vec![BasketChange::ChangedElsewhere]);
     }

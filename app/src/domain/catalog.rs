@@ -78,13 +78,7 @@ pub enum SortOrder {
 }
 
 impl SortOrder {
-    pub const ALL: [SortOrder; 5] = [
-        Self::Relevance,
-        Self::PriceLowToHigh,
-        Self::PriceHighToLow,
-        Self::NameAToZ,
-        Self::Newest,
-    ];
+    pub const ALL: [SortOrder; 5] = [Self::Relevance, Self::PriceLowToHigh, Self::PriceHighToLow, Self::NameAToZ, Self::Newest];
 
     /// The value in the address bar (`?sort=price-asc`).
     pub fn as_query(self) -> &'static str {

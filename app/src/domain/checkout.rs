@@ -161,7 +161,17 @@ pub fn luhn_valid(digits: &str) -> bool {
         .rev()
         .filter_map(|c| c.to_digit(10))
         .enumerate()
-        .map(|(i, d)| if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d })
+        .map(|(i, d)| {
+            if i % 2 == 1 {
+                if d * 2 > 9 {
+                    d * 2 - 9
+                } else {
+                    d * 2
+                }
+            } else {
+                d
+            }
+        })
         .sum();
     sum.is_multiple_of(10)
 }
@@ -282,7 +292,11 @@ impl CheckoutForm {
         let mut v = Validation::default();
         let name = v.check("name", PersonName::parse(&self.name));
         let email = v.check("email", EmailAddress::parse(&self.email));
-        let telephone = v.check("telephone", Telephone::parse_optional(&self.telephone).and_then(|t| t.ok_or_else(|| "Enter a telephone number, in case we need to reach you about your order".to_owned())));
+        let telephone = v.check(
+            "telephone",
+            Telephone::parse_optional(&self.telephone)
+                .and_then(|t| t.ok_or_else(|| "Enter a telephone number, in case we need to reach you about your order".to_owned())),
+        );
         let contact_name = name.as_ref().map(|n| n.as_str().to_owned()).unwrap_or_default();
         let billing = address_choice(&mut v, "billing", &self.billing_saved, &self.billing, AddressKind::Billing, &contact_name);
         let delivery = if self.delivery_same {
@@ -298,11 +312,25 @@ impl CheckoutForm {
         let expiry = v.check("card_expiry", CardExpiry::parse(&self.card_expiry, this_year, this_month));
         let security_code = v.check("card_cvc", SecurityCode::parse(&self.card_cvc, number.as_ref().map(CardNumber::brand)));
         match (name, email, telephone, billing, delivery, delivery_method, number, expiry, security_code) {
-            (Some(name), Some(email), Some(telephone), Some(billing), Some(delivery), Some(delivery_method), Some(number), Some(expiry), Some(security_code))
-                if v.is_clean() =>
-            {
-                Ok(CheckoutRequest { name, email, telephone, billing, delivery, delivery_method, card: CardDetails { number, expiry, security_code } })
-            }
+            (
+                Some(name),
+                Some(email),
+                Some(telephone),
+                Some(billing),
+                Some(delivery),
+                Some(delivery_method),
+                Some(number),
+                Some(expiry),
+                Some(security_code),
+            ) if v.is_clean() => Ok(CheckoutRequest {
+                name,
+                email,
+                telephone,
+                billing,
+                delivery,
+                delivery_method,
+                card: CardDetails { number, expiry, security_code },
+            }),
             _ => Err(v),
         }
     }
@@ -333,7 +361,14 @@ impl CheckoutForm {
     }
 }
 
-fn address_choice(v: &mut Validation, prefix: &str, saved: &str, typed: &AddressForm, kind: AddressKind, contact_name: &str) -> Option<AddressChoice> {
+fn address_choice(
+    v: &mut Validation,
+    prefix: &str,
+    saved: &str,
+    typed: &AddressForm,
+    kind: AddressKind,
+    contact_name: &str,
+) -> Option<AddressChoice> {
     if let Some(id) = saved.trim().parse::<i32>().ok().filter(|_| !saved.trim().is_empty()) {
         return Some(AddressChoice::Saved(id));
     }
@@ -346,7 +381,11 @@ fn address_choice(v: &mut Validation, prefix: &str, saved: &str, typed: &Address
     let parsed = form.parse(&mut inner);
     for error in inner.into_errors() {
         // The contact name stands in for an empty address name, so its error belongs there.
-        let field = if error.field == "full_name" && typed.full_name.trim().is_empty() { "name".to_owned() } else { format!("{prefix}_{}", error.field) };
+        let field = if error.field == "full_name" && typed.full_name.trim().is_empty() {
+            "name".to_owned()
+        } else {
+            format!("{prefix}_{}", error.field)
+        };
         if field != "name" {
             v.add(&field, error.message);
         }
@@ -363,7 +402,12 @@ mod tests {
             name: "Ann Smith".into(),
             email: "ann@example.com".into(),
             telephone: "0161 496 0000".into(),
-            billing: AddressForm { line1: "1 High Street".into(), city: "Leeds".into(), postcode: "LS1 1AA".into(), ..AddressForm::default() },
+            billing: AddressForm {
+                line1: "1 High Street".into(),
+                city: "Leeds".into(),
+                postcode: "LS1 1AA".into(),
+                ..AddressForm::default()
+            },
             delivery_same: true,
             delivery_method: "standard".into(),
             card_number: "4242 4242 4242 4242".into(),
@@ -432,7 +476,19 @@ mod tests {
         assert!(matches!(request.billing, AddressChoice::Typed(ref a) if a.full_name == "Ann Smith" && a.kind == AddressKind::Billing));
         let errors = CheckoutForm { delivery_same: false, ..CheckoutForm::default() }.parse(2026, 11).unwrap_err().into_errors();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-        for field in ["name", "email", "telephone", "billing_line1", "billing_city", "billing_postcode", "delivery_line1", "delivery_method", "card_number", "card_expiry", "card_cvc"] {
+        for field in [
+            "name",
+            "email",
+            "telephone",
+            "billing_line1",
+            "billing_city",
+            "billing_postcode",
+            "delivery_line1",
+            "delivery_method",
+            "card_number",
+            "card_expiry",
+            "card_cvc",
+        ] {
             assert!(fields.contains(&field), "{field} missing from {fields:?}");
         }
     }

@@ -130,7 +130,15 @@ mod tests {
 
     #[test]
     fn event_and_source_names_round_trip() {
-        for event in [ConsentEvent::Grant, ConsentEvent::Deny, ConsentEvent::Withdraw, ConsentEvent::Expire, ConsentEvent::Gpc, ConsentEvent::Reprompt, ConsentEvent::Link] {
+        for event in [
+            ConsentEvent::Grant,
+            ConsentEvent::Deny,
+            ConsentEvent::Withdraw,
+            ConsentEvent::Expire,
+            ConsentEvent::Gpc,
+            ConsentEvent::Reprompt,
+            ConsentEvent::Link,
+        ] {
             assert_eq!(ConsentEvent::parse(event.as_str()), Some(event));
         }
         for source in [ConsentSource::Banner, ConsentSource::Preferences, ConsentSource::Gpc, ConsentSource::SignIn, ConsentSource::Staff] {
@@ -285,7 +293,9 @@ mod cookie_tests {
     fn the_consent_cookie_round_trips_and_refuses_garbage() {
         assert_eq!(cookie().encode(), "v2.abc_DEF-123.2026-11-30.1764460800.101");
         assert_eq!(ConsentCookie::parse(&cookie().encode()), Some(cookie()));
-        for bad in ["", "v1.a.b.1.000", "v2.a.b.1.00", "v2.a.b.x.000", "v2.a b.c.1.000", "v2..b.1.000", "v2.a.b.1.000.extra", "v2.a.b.1.012"] {
+        for bad in
+            ["", "v1.a.b.1.000", "v2.a.b.1.00", "v2.a.b.x.000", "v2.a b.c.1.000", "v2..b.1.000", "v2.a.b.1.000.extra", "v2.a.b.1.012"]
+        {
             assert_eq!(ConsentCookie::parse(bad), None, "{bad}");
         }
     }

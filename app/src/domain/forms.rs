@@ -164,7 +164,8 @@ mod tests {
 
     #[test]
     fn replies_find_errors_and_values_by_field() {
-        let reply = FormReply::rejected("details", vec![FieldError::new("name", "Enter your name")], vec![("telephone".into(), "0161".into())]);
+        let reply =
+            FormReply::rejected("details", vec![FieldError::new("name", "Enter your name")], vec![("telephone".into(), "0161".into())]);
         assert!(!reply.is_ok());
         assert_eq!(reply.error_for("name"), Some("Enter your name"));
         assert_eq!(reply.value_of("telephone"), Some("0161"));

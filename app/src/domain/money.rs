@@ -34,12 +34,7 @@ impl Money {
 
     /// Reads an amount as shoppers type it: `12`, `12.5`, `12.50`, `£12.50`, `1,299.00`.
     pub fn parse_pounds(input: &str) -> Result<Self, MoneyParseError> {
-        let cleaned: String = input
-            .trim()
-            .trim_start_matches('£')
-            .chars()
-            .filter(|c| *c != ',')
-            .collect();
+        let cleaned: String = input.trim().trim_start_matches('£').chars().filter(|c| *c != ',').collect();
         if cleaned.starts_with('-') {
             return Err(MoneyParseError::Negative);
         }
@@ -48,11 +43,7 @@ impl Money {
             None => (cleaned.as_str(), ""),
         };
         let digits_only = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-        if (whole.is_empty() && fraction.is_empty())
-            || !digits_only(whole)
-            || !digits_only(fraction)
-            || fraction.len() > 2
-        {
+        if (whole.is_empty() && fraction.is_empty()) || !digits_only(whole) || !digits_only(fraction) || fraction.len() > 2 {
             return Err(MoneyParseError::NotAnAmount);
         }
         if whole.len() > 9 {

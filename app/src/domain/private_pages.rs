@@ -36,7 +36,18 @@ mod tests {
         ] {
             assert!(shows_personal_data(private), "{private}");
         }
-        for public in ["/", "/category/kitchen", "/product/copper-kettle", "/search", "/privacy", "/cookies", "/pkg/sop-store.wasm", "/accounting-tips", "/basketball", "/orders"] {
+        for public in [
+            "/",
+            "/category/kitchen",
+            "/product/copper-kettle",
+            "/search",
+            "/privacy",
+            "/cookies",
+            "/pkg/sop-store.wasm",
+            "/accounting-tips",
+            "/basketball",
+            "/orders",
+        ] {
             assert!(!shows_personal_data(public), "{public}");
         }
     }

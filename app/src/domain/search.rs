@@ -101,7 +101,11 @@ impl SearchParams {
             query.append_pair("page", &page.to_string());
         }
         let query = query.finish();
-        if query.is_empty() { "/search".to_owned() } else { format!("/search?{query}") }
+        if query.is_empty() {
+            "/search".to_owned()
+        } else {
+            format!("/search?{query}")
+        }
     }
 
     /// Checks every field; the first problem found is returned.
@@ -117,9 +121,7 @@ impl SearchParams {
         if terms.len() > MAX_TERMS {
             return Err(SearchInputError::TooManyWords);
         }
-        let category = non_blank(&self.category)
-            .map(|raw| Slug::parse(raw).map_err(|_| SearchInputError::UnknownCategory))
-            .transpose()?;
+        let category = non_blank(&self.category).map(|raw| Slug::parse(raw).map_err(|_| SearchInputError::UnknownCategory)).transpose()?;
         let min_price = non_blank(&self.min).map(Money::parse_pounds).transpose().map_err(SearchInputError::MinPrice)?;
         let max_price = non_blank(&self.max).map(Money::parse_pounds).transpose().map_err(SearchInputError::MaxPrice)?;
         if let (Some(min), Some(max)) = (min_price, max_price) {

@@ -128,9 +128,9 @@ impl Tag {
         let raw = raw.trim();
         let digits = |range: std::ops::RangeInclusive<usize>| range.contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_digit());
         let valid = match self {
-            Self::GoogleAnalytics => raw.strip_prefix("G-").is_some_and(|rest| {
-                (4..=16).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-            }),
+            Self::GoogleAnalytics => raw
+                .strip_prefix("G-")
+                .is_some_and(|rest| (4..=16).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())),
             Self::FacebookPixel => digits(5..=20),
             Self::LinkedInInsight => digits(3..=12),
         };

@@ -157,9 +157,14 @@ fn AuditTable(log: Paged<AuditEntry>) -> impl IntoView {
 pub fn ConsentLogPage() -> impl IntoView {
     let query = use_query_map();
     let search = Memo::new(move |_| {
-        query.with(|q| (q.get("consent_id"), q.get("account_id"), q.get("from"), q.get("to"), q.get("page").and_then(|p| p.parse::<u32>().ok())))
+        query.with(|q| {
+            (q.get("consent_id"), q.get("account_id"), q.get("from"), q.get("to"), q.get("page").and_then(|p| p.parse::<u32>().ok()))
+        })
     });
-    let log = Resource::new(move || search.get(), |(consent_id, account_id, from, to, page)| load_consent_log(consent_id, account_id, from, to, page));
+    let log = Resource::new(
+        move || search.get(),
+        |(consent_id, account_id, from, to, page)| load_consent_log(consent_id, account_id, from, to, page),
+    );
     view! {
         <Title text="Consent log"/>
         <h1>"Consent log"</h1>

@@ -16,7 +16,9 @@ fn staff_view<T, V: IntoView + 'static>(result: Result<T, ShopError>, page: impl
     match result {
         Ok(data) => page(data).into_any(),
         Err(ShopError::NotSignedIn) => crate::pages::account::redirect_to_sign_in(),
-        Err(ShopError::OrderNotFound) => view! { <NotFoundContent title="Order not found" message=ShopError::OrderNotFound.to_string()/> }.into_any(),
+        Err(ShopError::OrderNotFound) => {
+            view! { <NotFoundContent title="Order not found" message=ShopError::OrderNotFound.to_string()/> }.into_any()
+        }
         Err(error) => view! { <ErrorNotice title="This staff page cannot be shown" message=error.to_string()/> }.into_any(),
     }
 }
@@ -74,7 +76,10 @@ fn StaffOrders(list: StaffOrderList) -> impl IntoView {
 pub fn AdminOrderPage() -> impl IntoView {
     let params = use_params_map();
     let form = use_query_value("form");
-    let order = Resource::new(move || (params.with(|p| p.get("number").unwrap_or_default()), form.get()), |(number, form)| load_staff_order(number, form));
+    let order = Resource::new(
+        move || (params.with(|p| p.get("number").unwrap_or_default()), form.get()),
+        |(number, form)| load_staff_order(number, form),
+    );
     view! {
         <p><a href="/admin/orders">"All orders"</a></p>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>

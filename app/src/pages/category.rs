@@ -1,9 +1,7 @@
 //! A category: its products, a page at a time, in the order the shopper chooses.
 
 use crate::api::catalog::{load_category_page, CatalogError};
-use crate::components::{
-    notice::ErrorNotice, pagination::Pagination, product_card::ProductGrid,
-};
+use crate::components::{notice::ErrorNotice, pagination::Pagination, product_card::ProductGrid};
 use crate::domain::catalog::{CategoryPage as CategoryPageData, SortOrder};
 use crate::pages::not_found::NotFoundContent;
 use leptos::prelude::*;
@@ -20,7 +18,11 @@ pub fn category_href(slug: &str, sort: SortOrder, page: u32) -> String {
         query.append_pair("page", &page.to_string());
     }
     let query = query.finish();
-    if query.is_empty() { format!("/category/{slug}") } else { format!("/category/{slug}?{query}") }
+    if query.is_empty() {
+        format!("/category/{slug}")
+    } else {
+        format!("/category/{slug}?{query}")
+    }
 }
 
 #[component]

@@ -32,7 +32,8 @@ pub fn CheckoutPage() -> impl IntoView {
 
 #[component]
 fn Checkout(page: CheckoutPage) -> impl IntoView {
-    let CheckoutPage { signed_in, name, email, telephone, billing_addresses, delivery_addresses, checkout_key, basket, outcome, test_mode } = page;
+    let CheckoutPage { signed_in, name, email, telephone, billing_addresses, delivery_addresses, checkout_key, basket, outcome, test_mode } =
+        page;
     if basket.is_empty() {
         let messages = outcome.map(|o| o.errors.into_iter().map(|e| view! { <li>{e.message}</li> }).collect_view());
         return view! {
@@ -183,7 +184,9 @@ fn AddressFields(names: &'static AddressNames, legend: &'static str, saved: Vec<
         .map(|(i, (name, label, autocomplete))| {
             let value = if name.ends_with("_country") { "United Kingdom" } else { "" };
             match (i, has_saved) {
-                (0, true) => view! { <TextField name label autocomplete value hint="Only needed when entering a new address."/> }.into_any(),
+                (0, true) => {
+                    view! { <TextField name label autocomplete value hint="Only needed when entering a new address."/> }.into_any()
+                }
                 _ => view! { <TextField name label autocomplete value/> }.into_any(),
             }
         })

@@ -17,7 +17,8 @@ pub fn OrderPage() -> impl IntoView {
     let params = use_params_map();
     let key = use_query_value("key");
     let placed = use_query_value("placed");
-    let order = Resource::new(move || (params.with(|p| p.get("number").unwrap_or_default()), key.get()), |(number, key)| load_order(number, key));
+    let order =
+        Resource::new(move || (params.with(|p| p.get("number").unwrap_or_default()), key.get()), |(number, key)| load_order(number, key));
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading your order…"</p> }>
             {move || Suspend::new(async move {
@@ -36,7 +37,8 @@ pub fn OrderPage() -> impl IntoView {
 /// The order itself: shared by the shopper's page and the staff page.
 #[component]
 pub fn OrderView(order: OrderDetail, #[prop(optional)] placed: bool) -> impl IntoView {
-    let OrderDetail { summary, telephone, lines, billing, delivery, delivery_method, totals, payment, legal_basis, retain_until, .. } = order;
+    let OrderDetail { summary, telephone, lines, billing, delivery, delivery_method, totals, payment, legal_basis, retain_until, .. } =
+        order;
     let heading = if placed { "Thank you for your order".to_owned() } else { format!("Order {}", summary.number) };
     let rows = lines
         .into_iter()
@@ -101,7 +103,12 @@ pub fn MyOrdersPage() -> impl IntoView {
 
 /// A table of orders, each linking to its page (`href_prefix` + number).
 #[component]
-pub fn OrderList(orders: Paged<OrderSummary>, href_prefix: &'static str, #[prop(optional)] staff: bool, #[prop(optional, into)] page_query: String) -> impl IntoView {
+pub fn OrderList(
+    orders: Paged<OrderSummary>,
+    href_prefix: &'static str,
+    #[prop(optional)] staff: bool,
+    #[prop(optional, into)] page_query: String,
+) -> impl IntoView {
     if orders.items.is_empty() {
         return view! { <p>"No orders yet."</p> }.into_any();
     }

@@ -3,8 +3,8 @@
 use crate::api::catalog::{load_product, CatalogError};
 use crate::components::forms::{EnhancedForm, TextField};
 use crate::components::notice::ErrorNotice;
-use crate::pages::account::use_query_value;
 use crate::domain::catalog::ProductDetail;
+use crate::pages::account::use_query_value;
 use crate::pages::not_found::NotFoundContent;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -34,12 +34,15 @@ pub fn ProductPage() -> impl IntoView {
 #[component]
 fn AddToBasket(slug: String) -> impl IntoView {
     let form = use_query_value("form");
-    let outcome = Resource::new(move || form.get(), |id| async move {
-        match id {
-            Some(id) => crate::api::account::form_outcome(id).await.ok().flatten(),
-            None => None,
-        }
-    });
+    let outcome = Resource::new(
+        move || form.get(),
+        |id| async move {
+            match id {
+                Some(id) => crate::api::account::form_outcome(id).await.ok().flatten(),
+                None => None,
+            }
+        },
+    );
     view! {
         <Suspense fallback=|| ()>
             {move || {

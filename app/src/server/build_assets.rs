@@ -32,9 +32,8 @@ impl BuildAssets {
             None => format!("/{pkg_dir}/{output_name}.{kind}"),
         };
         let (js_href, wasm_href) = (href("js"), href("wasm"));
-        let hydration_script = format!(
-            "import init, {{ hydrate }} from {js_href:?}; init({{ module_or_path: {wasm_href:?} }}).then(hydrate);"
-        );
+        let hydration_script =
+            format!("import init, {{ hydrate }} from {js_href:?}; init({{ module_or_path: {wasm_href:?} }}).then(hydrate);");
         Self { css_href: href("css"), js_href, wasm_href, hydration_script, hashed: hash_file.is_some() }
     }
 
@@ -46,7 +45,6 @@ impl BuildAssets {
             .and_then(|path| std::fs::read_to_string(path).ok());
         Self::new(pkg_dir, output_name, hash_file.as_deref())
     }
-
 }
 
 /// The stylesheet, the preloads and the hydration module, with this response's CSP nonce.

@@ -39,11 +39,8 @@ impl CatalogSnapshot {
     }
 
     pub async fn load(db: &impl ConnectionTrait) -> Result<Self, DbErr> {
-        let categories = category::Entity::find()
-            .order_by_asc(category::Column::Position)
-            .order_by_asc(category::Column::Name)
-            .all(db)
-            .await?;
+        let categories =
+            category::Entity::find().order_by_asc(category::Column::Position).order_by_asc(category::Column::Name).all(db).await?;
         let products = product::Entity::find().order_by_asc(product::Column::Id).all(db).await?;
         Ok(Self::new(categories, products))
     }

@@ -6,10 +6,7 @@ use super::entities::{category, product};
 use super::state::AppState;
 use crate::api::catalog::CatalogError;
 use crate::domain::{
-    catalog::{
-        CategoryPage, CategorySummary, HomePage, ProductDetail, ProductSummary, SortOrder, StockLevel,
-        PRODUCTS_PER_PAGE,
-    },
+    catalog::{CategoryPage, CategorySummary, HomePage, ProductDetail, ProductSummary, SortOrder, StockLevel, PRODUCTS_PER_PAGE},
     money::Money,
     paging::{PageNumber, Paged},
     product_art::{product_svg, Motif},
@@ -61,10 +58,7 @@ pub fn categories(catalog: &CatalogSnapshot) -> Vec<CategorySummary> {
 pub fn home_page(catalog: &CatalogSnapshot) -> HomePage {
     let mut featured: Vec<&product::Model> = catalog.products.iter().filter(|p| p.featured).collect();
     featured.sort_by(|a, b| a.name.cmp(&b.name));
-    HomePage {
-        featured: summaries(catalog, featured.into_iter().take(FEATURED_ON_HOME)),
-        categories: categories(catalog),
-    }
+    HomePage { featured: summaries(catalog, featured.into_iter().take(FEATURED_ON_HOME)), categories: categories(catalog) }
 }
 
 /// The listing order for each sort; ties fall back to the name, then the id, so pages never
@@ -87,12 +81,7 @@ fn page_of<T>(items: Vec<T>, page: PageNumber) -> Paged<T> {
     Paged { items, page: page.get(), per_page: PRODUCTS_PER_PAGE, total }
 }
 
-pub fn category_page(
-    catalog: &CatalogSnapshot,
-    slug: &Slug,
-    sort: SortOrder,
-    page: PageNumber,
-) -> Result<CategoryPage, CatalogError> {
+pub fn category_page(catalog: &CatalogSnapshot, slug: &Slug, sort: SortOrder, page: PageNumber) -> Result<CategoryPage, CatalogError> {
     let category = catalog.category_by_slug(slug.as_str()).ok_or(CatalogError::CategoryNotFound)?;
     let mut products: Vec<&product::Model> = catalog.products.iter().filter(|p| p.category_id == category.id).collect();
     products.sort_by(|a, b| compare(sort, a, b));
@@ -114,12 +103,9 @@ pub fn product(catalog: &CatalogSnapshot, slug: &Slug) -> Result<ProductDetail, 
 /// relevance rule when sorting by relevance), and cuts out the requested page.
 pub fn search(catalog: &CatalogSnapshot, query: &SearchQuery) -> Result<Paged<ProductSummary>, CatalogError> {
     let category_id = match &query.category {
-        Some(slug) => Some(
-            catalog
-                .category_by_slug(slug.as_str())
-                .ok_or(CatalogError::InvalidSearch(SearchInputError::UnknownCategory))?
-                .id,
-        ),
+        Some(slug) => {
+            Some(catalog.category_by_slug(slug.as_str()).ok_or(CatalogError::InvalidSearch(SearchInputError::UnknownCategory))?.id)
+        }
         None => None,
     };
     let mut matches: Vec<(u32, &product::Model)> = catalog
@@ -240,7 +226,8 @@ mod tests {
         assert_eq!(kettle.items[0].slug, "copper-kettle", "featured breaks the tie between equal names scores");
         let cheap_boards = run(SearchParams { q: Some("board".into()), max: Some("25".into()), ..Default::default() }).unwrap();
         assert_eq!(slugs(&cheap_boards.items), ["ash-board"]);
-        let in_kitchen = run(SearchParams { category: Some("kitchen".into()), sort: Some("price-asc".into()), ..Default::default() }).unwrap();
+        let in_kitchen =
+            run(SearchParams { category: Some("kitchen".into()), sort: Some("price-asc".into()), ..Default::default() }).unwrap();
         assert_eq!(slugs(&in_kitchen.items), ["enamel-mug", "copper-kettle"]);
         let unknown = run(SearchParams { category: Some("garden".into()), ..Default::default() });
         assert_eq!(unknown.unwrap_err(), CatalogError::InvalidSearch(SearchInputError::UnknownCategory));

@@ -20,7 +20,8 @@ fn filtered(filter: &ConsentLogFilter) -> Select<consent_log::Entity> {
     if let Some(account) = filter.account_id {
         query = query.filter(consent_log::Column::AccountId.eq(account));
     }
-    let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| Utc.from_utc_datetime(&t));
+    let day =
+        |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| Utc.from_utc_datetime(&t));
     if let Some(from) = filter.from.as_deref().and_then(day) {
         query = query.filter(consent_log::Column::RecordedAt.gte(from));
     }
@@ -52,7 +53,12 @@ fn row_of(row: consent_log::Model) -> ConsentLogRow {
 }
 
 /// Newest first, a page at a time.
-pub async fn search(db: &impl ConnectionTrait, filter: &ConsentLogFilter, page: PageNumber, per_page: u32) -> Result<Paged<ConsentLogRow>, DbErr> {
+pub async fn search(
+    db: &impl ConnectionTrait,
+    filter: &ConsentLogFilter,
+    page: PageNumber,
+    per_page: u32,
+) -> Result<Paged<ConsentLogRow>, DbErr> {
     let paginator = filtered(filter).order_by_desc(consent_log::Column::Id).paginate(db, u64::from(per_page));
     let total = paginator.num_items().await?;
     let items = paginator.fetch_page(u64::from(page.get() - 1)).await?.into_iter().map(row_of).collect();
@@ -118,7 +124,13 @@ pub async fn verify_since_checkpoint(db: &impl ConnectionTrait, now: chrono::Dat
 }
 
 /// Moves the checkpoint forward to `last_id`; never back, when two checks race.
-async fn advance_checkpoint(db: &impl ConnectionTrait, last_id: i32, last_hash: &str, rows: u64, now: chrono::DateTime<Utc>) -> Result<(), DbErr> {
+async fn advance_checkpoint(
+    db: &impl ConnectionTrait,
+    last_id: i32,
+    last_hash: &str,
+    rows: u64,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), DbErr> {
     use consent_chain_checkpoint::Column;
     use sea_orm::{sea_query::Expr, ActiveValue::Set};
     let rows = i64::try_from(rows).unwrap_or(i64::MAX);

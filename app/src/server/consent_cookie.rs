@@ -3,7 +3,10 @@
 //! expiry of tag cookies a decision no longer allows (B04).
 
 use crate::domain::consent::{ConsentChoices, ConsentCookie, CONSENT_COOKIE, DECISION_LIFETIME_DAYS, POLICY_VERSION};
-use crate::domain::{cookies::{wire_name, DECLARED_COOKIES}, tags::TagSet};
+use crate::domain::{
+    cookies::{wire_name, DECLARED_COOKIES},
+    tags::TagSet,
+};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
@@ -75,10 +78,9 @@ pub fn current_choices(parts: &Parts, secret: &[u8], secure: bool, now: DateTime
 pub fn expire_withheld_tag_cookies(parts: &Parts, allowed: TagSet) -> Vec<String> {
     let host = parts.headers.get(header::HOST).and_then(|v| v.to_str().ok()).or_else(|| parts.uri.host()).unwrap_or_default();
     let domains = cookie_domains(host);
-    let withheld = DECLARED_COOKIES
-        .iter()
-        .filter(|c| c.tag.is_some_and(|tag| !allowed.contains(tag)) && c.third_party.is_none());
-    let mut carried: Vec<&str> = crate::server::request::cookies(parts).map(|(name, _)| name).filter(|name| withheld.clone().any(|c| c.matches(name))).collect();
+    let withheld = DECLARED_COOKIES.iter().filter(|c| c.tag.is_some_and(|tag| !allowed.contains(tag)) && c.third_party.is_none());
+    let mut carried: Vec<&str> =
+        crate::server::request::cookies(parts).map(|(name, _)| name).filter(|name| withheld.clone().any(|c| c.matches(name))).collect();
     carried.sort_unstable();
     carried.dedup();
     carried

@@ -6,8 +6,7 @@ use super::entities::consent_log;
 use crate::domain::consent::{ConsentChoices, ConsentEvent, ConsentSource};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -148,7 +147,11 @@ async fn write_batch(db: &DatabaseConnection, end: &mut ChainEnd, batch: Vec<Wai
     }
 }
 
-async fn append_with_retries(db: &DatabaseConnection, end: &mut ChainEnd, decisions: &[&ConsentDecision]) -> Result<Vec<consent_log::Model>, DbErr> {
+async fn append_with_retries(
+    db: &DatabaseConnection,
+    end: &mut ChainEnd,
+    decisions: &[&ConsentDecision],
+) -> Result<Vec<consent_log::Model>, DbErr> {
     let mut attempt = 1;
     loop {
         match try_append(db, end, decisions).await {
@@ -294,11 +297,7 @@ pub struct ChainLink {
 
 /// The newest row of a visitor's decisions.
 pub async fn latest_for(db: &impl ConnectionTrait, consent_id: &str) -> Result<Option<consent_log::Model>, DbErr> {
-    consent_log::Entity::find()
-        .filter(consent_log::Column::ConsentId.eq(consent_id))
-        .order_by_desc(consent_log::Column::Id)
-        .one(db)
-        .await
+    consent_log::Entity::find().filter(consent_log::Column::ConsentId.eq(consent_id)).order_by_desc(consent_log::Column::Id).one(db).await
 }
 
 /// The receipt for a stored row.

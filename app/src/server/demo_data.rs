@@ -17,7 +17,13 @@ const CATALOG: &[DemoCategory] = &[
         name: "Kitchen & Dining",
         description: "Cookware, boards and tableware made to be used every day.",
         products: &[
-            ("Oak Chopping Board", 3450, 24, true, "A thick end-grain oak board that is kind to knife edges. Oil it monthly and it will last for decades."),
+            (
+                "Oak Chopping Board",
+                3450,
+                24,
+                true,
+                "A thick end-grain oak board that is kind to knife edges. Oil it monthly and it will last for decades.",
+            ),
             ("Cast Iron Skillet", 4200, 12, false, "A pre-seasoned 26 cm cast iron skillet for searing, baking and everything in between."),
             ("Copper Kettle", 6900, 4, true, "A stovetop kettle in hammered copper with a whistling spout and a cool-touch handle."),
             ("Stoneware Dinner Plates (Set of 4)", 3800, 30, false, "Reactive-glaze stoneware plates, dishwasher and microwave safe."),
@@ -102,7 +108,10 @@ const CATALOG: &[DemoCategory] = &[
 /// What a seeding run did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SeedOutcome {
-    Seeded { categories: usize, products: usize },
+    Seeded {
+        categories: usize,
+        products: usize,
+    },
     /// The catalog already had categories, so nothing was touched.
     AlreadyPresent,
 }

@@ -58,8 +58,7 @@ impl VisitorKey {
     /// first basket add too, and signing out ends one, all in the response to the form that
     /// then redirects to its outcome.
     pub fn after_response<'a>(parts: &http::request::Parts, set_cookies: impl IntoIterator<Item = &'a str>) -> Self {
-        let set: Vec<(&str, &str)> =
-            set_cookies.into_iter().filter_map(|value| value.split(';').next()?.trim().split_once('=')).collect();
+        let set: Vec<(&str, &str)> = set_cookies.into_iter().filter_map(|value| value.split(';').next()?.trim().split_once('=')).collect();
         // The last `Set-Cookie` of a name wins; the request's cookies count only where none was set.
         let mut cookies: Vec<(&str, &str)> = set.into_iter().rev().collect();
         let set_names: Vec<&str> = cookies.iter().map(|(name, _)| *name).collect();
@@ -113,7 +112,12 @@ struct Entry {
 fn estimated_bytes(reply: &FormReply) -> usize {
     let errors: usize = reply.errors.iter().map(|e| e.field.len() + e.message.len() + 48).sum();
     let values: usize = reply.values.iter().map(|(k, v)| k.len() + v.len() + 48).sum();
-    ENTRY_OVERHEAD + reply.form.len() + errors + values + reply.notice.as_ref().map_or(0, String::len) + reply.redirect.as_ref().map_or(0, String::len)
+    ENTRY_OVERHEAD
+        + reply.form.len()
+        + errors
+        + values
+        + reply.notice.as_ref().map_or(0, String::len)
+        + reply.redirect.as_ref().map_or(0, String::len)
 }
 
 impl Entries {

@@ -24,7 +24,11 @@ pub fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
 /// The client's address: the one the store's middleware worked out ([`ClientAddress`]), else
 /// the peer's. No forwarded-for header is believed unless it comes from a trusted proxy.
 pub fn client_ip(parts: &Parts) -> Option<IpAddr> {
-    parts.extensions.get::<ClientAddress>().map(|address| address.0).or_else(|| parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip()))
+    parts
+        .extensions
+        .get::<ClientAddress>()
+        .map(|address| address.0)
+        .or_else(|| parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip()))
 }
 
 /// The address of the client a request is from, put in its extensions by the server's
@@ -84,11 +88,7 @@ impl TrustedProxies {
 
 /// A browser's own form submission asks for HTML; the hydrated app's fetch asks for JSON.
 pub fn is_plain_form_post(parts: &Parts) -> bool {
-    parts
-        .headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/html"))
+    parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("text/html"))
 }
 
 /// The path (and query) of the page that sent this request, when it is a page of this site.
@@ -114,12 +114,32 @@ mod tests {
         let trusted = TrustedProxies::parse("10.0.0.0/8, 192.0.2.7").unwrap();
         let chain = |values: &'static [&'static str]| values.iter().copied();
         assert_eq!(trusted.client_address(ip("10.1.2.3"), chain(&["203.0.113.9"])), ip("203.0.113.9"));
-        assert_eq!(trusted.client_address(ip("192.0.2.7"), chain(&["198.51.100.1, 203.0.113.9, 10.0.0.5"])), ip("203.0.113.9"), "a spoofed left end is ignored");
-        assert_eq!(trusted.client_address(ip("10.1.2.3"), chain(&["198.51.100.1", "203.0.113.9"])), ip("203.0.113.9"), "several headers read as one chain");
-        assert_eq!(trusted.client_address(ip("203.0.113.50"), chain(&["198.51.100.1"])), ip("203.0.113.50"), "an untrusted peer's header is ignored");
+        assert_eq!(
+            trusted.client_address(ip("192.0.2.7"), chain(&["198.51.100.1, 203.0.113.9, 10.0.0.5"])),
+            ip("203.0.113.9"),
+            "a spoofed left end is ignored"
+        );
+        assert_eq!(
+            trusted.client_address(ip("10.1.2.3"), chain(&["198.51.100.1", "203.0.113.9"])),
+            ip("203.0.113.9"),
+            "several headers read as one chain"
+        );
+        assert_eq!(
+            trusted.client_address(ip("203.0.113.50"), chain(&["198.51.100.1"])),
+            ip("203.0.113.50"),
+            "an untrusted peer's header is ignored"
+        );
         assert_eq!(trusted.client_address(ip("10.1.2.3"), chain(&[])), ip("10.1.2.3"));
-        assert_eq!(trusted.client_address(ip("10.1.2.3"), chain(&["garbage, 10.0.0.9"])), ip("10.0.0.9"), "an unreadable hop ends the walk");
-        assert_eq!(TrustedProxies::default().client_address(ip("10.1.2.3"), chain(&["203.0.113.9"])), ip("10.1.2.3"), "no proxies configured: the peer");
+        assert_eq!(
+            trusted.client_address(ip("10.1.2.3"), chain(&["garbage, 10.0.0.9"])),
+            ip("10.0.0.9"),
+            "an unreadable hop ends the walk"
+        );
+        assert_eq!(
+            TrustedProxies::default().client_address(ip("10.1.2.3"), chain(&["203.0.113.9"])),
+            ip("10.1.2.3"),
+            "no proxies configured: the peer"
+        );
         assert!(TrustedProxies::parse("10.0.0.0/8, not-an-ip").unwrap_err().contains("not-an-ip"));
         assert!(TrustedProxies::parse("").unwrap().is_empty());
         assert_eq!(TrustedProxies::parse("::1, fd00::/8").unwrap().client_address(ip("::1"), chain(&["2001:db8::1"])), ip("2001:db8::1"));

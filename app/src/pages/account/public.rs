@@ -10,7 +10,9 @@ use leptos_meta::Title;
 const PASSWORD_HINT: &str = "At least 12 characters. A few unrelated words make a strong password that is easy to remember.";
 
 /// Renders `form(outcome)` once the plain-post outcome (if any) is known.
-fn with_outcome<V: IntoView + 'static>(form: impl Fn(Option<crate::domain::forms::FormReply>) -> V + Send + Sync + Copy + 'static) -> impl IntoView {
+fn with_outcome<V: IntoView + 'static>(
+    form: impl Fn(Option<crate::domain::forms::FormReply>) -> V + Send + Sync + Copy + 'static,
+) -> impl IntoView {
     let outcome = use_form_outcome();
     view! {
         <Suspense fallback=|| ()>

@@ -194,12 +194,15 @@ pub fn ChangeEmailPage() -> impl IntoView {
 pub fn AddressPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id")).and_then(|id| id.parse::<i32>().ok()));
-    let existing = Resource::new(move || id.get(), |id| async move {
-        match id {
-            Some(id) => load_address(id).await.map(Some),
-            None => Ok(None),
-        }
-    });
+    let existing = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => load_address(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     view! {
         <Title text="Your address"/>
         <h1>{move || if id.get().is_some() { "Edit address" } else { "Add an address" }}</h1>

@@ -36,22 +36,61 @@ pub fn wake(state: &AppState) {
     state.mailer.wake();
 }
 
-pub async fn email_verification(state: &AppState, db: &impl ConnectionTrait, account: &account::Model, now: DateTime<Utc>) -> Result<(), AccountError> {
+pub async fn email_verification(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    account: &account::Model,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
     let binding = verification_binding(account);
-    let token = tokens::issue(&state.keys.link_tokens, tokens::TokenPurpose::VerifyEmail, account.id, &account.email, &binding, now + VERIFY_LINK_VALID_FOR);
-    let mail = templates::email_verification(&account.email, &account.name, &link(state, "/account/confirm-email", &token), valid_for(VERIFY_LINK_VALID_FOR));
+    let token = tokens::issue(
+        &state.keys.link_tokens,
+        tokens::TokenPurpose::VerifyEmail,
+        account.id,
+        &account.email,
+        &binding,
+        now + VERIFY_LINK_VALID_FOR,
+    );
+    let mail = templates::email_verification(
+        &account.email,
+        &account.name,
+        &link(state, "/account/confirm-email", &token),
+        valid_for(VERIFY_LINK_VALID_FOR),
+    );
     queue(state, db, mail).await
 }
 
 /// To an address that already has an account, when someone registers with it again.
 pub async fn already_registered(state: &AppState, db: &impl ConnectionTrait, account: &account::Model) -> Result<(), AccountError> {
-    let mail = templates::already_registered(&account.email, &account.name, &format!("{}/account/sign-in", state.public_url), &format!("{}/account/reset", state.public_url));
+    let mail = templates::already_registered(
+        &account.email,
+        &account.name,
+        &format!("{}/account/sign-in", state.public_url),
+        &format!("{}/account/reset", state.public_url),
+    );
     queue(state, db, mail).await
 }
 
-pub async fn password_reset(state: &AppState, db: &impl ConnectionTrait, account: &account::Model, now: DateTime<Utc>) -> Result<(), AccountError> {
-    let token = tokens::issue(&state.keys.link_tokens, tokens::TokenPurpose::ResetPassword, account.id, "", &account.password_hash, now + RESET_LINK_VALID_FOR);
-    let mail = templates::password_reset(&account.email, &account.name, &link(state, "/account/reset/new", &token), valid_for(RESET_LINK_VALID_FOR));
+pub async fn password_reset(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    account: &account::Model,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    let token = tokens::issue(
+        &state.keys.link_tokens,
+        tokens::TokenPurpose::ResetPassword,
+        account.id,
+        "",
+        &account.password_hash,
+        now + RESET_LINK_VALID_FOR,
+    );
+    let mail = templates::password_reset(
+        &account.email,
+        &account.name,
+        &link(state, "/account/reset/new", &token),
+        valid_for(RESET_LINK_VALID_FOR),
+    );
     queue(state, db, mail).await
 }
 
@@ -66,8 +105,20 @@ pub async fn email_change_confirmation(
     new_email: &EmailAddress,
     now: DateTime<Utc>,
 ) -> Result<(), AccountError> {
-    let token = tokens::issue(&state.keys.link_tokens, tokens::TokenPurpose::ChangeEmail, account.id, new_email.as_str(), &account.email, now + CHANGE_LINK_VALID_FOR);
-    let mail = templates::email_change_confirmation(new_email.as_str(), &account.name, &link(state, "/account/confirm-email-change", &token), valid_for(CHANGE_LINK_VALID_FOR));
+    let token = tokens::issue(
+        &state.keys.link_tokens,
+        tokens::TokenPurpose::ChangeEmail,
+        account.id,
+        new_email.as_str(),
+        &account.email,
+        now + CHANGE_LINK_VALID_FOR,
+    );
+    let mail = templates::email_change_confirmation(
+        new_email.as_str(),
+        &account.name,
+        &link(state, "/account/confirm-email-change", &token),
+        valid_for(CHANGE_LINK_VALID_FOR),
+    );
     queue(state, db, mail).await
 }
 

@@ -50,7 +50,13 @@ pub async fn find(db: &impl ConnectionTrait, signed_in: &SignedIn, id: i32) -> R
 
 /// Adds (`id` None) or changes an address. The first address of a kind becomes its default;
 /// making one the default clears the flag on the others of its kind, in the same transaction.
-pub async fn save(db: &DatabaseConnection, signed_in: &SignedIn, id: Option<i32>, form: AddressForm, now: DateTime<Utc>) -> Result<FormReply, AccountError> {
+pub async fn save(
+    db: &DatabaseConnection,
+    signed_in: &SignedIn,
+    id: Option<i32>,
+    form: AddressForm,
+    now: DateTime<Utc>,
+) -> Result<FormReply, AccountError> {
     let form_name = "address";
     let mut v = Validation::default();
     let Some(address) = form.parse(&mut v).filter(|_| v.is_clean()) else {

@@ -1,10 +1,10 @@
 //! The staff audit log: who did what to which record, and when.
 
 use crate::domain::paging::{PageNumber, Paged};
+pub use crate::domain::staff::AuditEntry;
 use crate::server::entities::audit_log;
 use chrono::{DateTime, Utc};
 use sea_orm::{prelude::*, ActiveValue::Set, ConnectionTrait, PaginatorTrait, QueryOrder};
-pub use crate::domain::staff::AuditEntry;
 
 pub async fn record(
     db: &impl ConnectionTrait,

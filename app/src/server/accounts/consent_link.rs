@@ -14,7 +14,9 @@ pub const SIGN_IN_TEXT: &str = crate::domain::cookies::SIGN_IN_COOKIE_NOTE;
 
 /// Appends the link row when the request carries a consent decision; no decision, no row.
 pub async fn link_consent_to_account(state: &AppState, parts: &Parts, account_id: i32, now: DateTime<Utc>) -> Result<bool, DbErr> {
-    let Some(cookie) = crate::server::consent_cookie::from_request(parts, &state.keys.consent_cookie, state.secure_cookies) else { return Ok(false) };
+    let Some(cookie) = crate::server::consent_cookie::from_request(parts, &state.keys.consent_cookie, state.secure_cookies) else {
+        return Ok(false);
+    };
     let decided_at = Utc.timestamp_opt(cookie.decided_at, 0).single().unwrap_or(now);
     let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
     state

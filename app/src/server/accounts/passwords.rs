@@ -95,10 +95,7 @@ pub async fn hash_password(password: String) -> Result<String, PasswordError> {
 
 fn hash_now(password: &str) -> Result<String, PasswordError> {
     let salt = SaltString::generate(&mut OsRng);
-    hasher()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|e| PasswordError::Hash(e.to_string()))
+    hasher().hash_password(password.as_bytes(), &salt).map(|hash| hash.to_string()).map_err(|e| PasswordError::Hash(e.to_string()))
 }
 
 /// Whether `password` matches `stored`. With no account to check against, pass `None`: a

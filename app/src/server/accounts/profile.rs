@@ -10,7 +10,13 @@ use crate::server::state::AppState;
 use chrono::{DateTime, Utc};
 use sea_orm::{prelude::*, ActiveValue::Set, TransactionTrait};
 
-pub async fn save_details(state: &AppState, signed_in: &SignedIn, name: &str, telephone: &str, now: DateTime<Utc>) -> Result<FormReply, AccountError> {
+pub async fn save_details(
+    state: &AppState,
+    signed_in: &SignedIn,
+    name: &str,
+    telephone: &str,
+    now: DateTime<Utc>,
+) -> Result<FormReply, AccountError> {
     let mut v = Validation::default();
     let parsed_name = v.check("name", PersonName::parse(name));
     let parsed_telephone = v.check("telephone", Telephone::parse_optional(telephone));
@@ -28,7 +34,13 @@ pub async fn save_details(state: &AppState, signed_in: &SignedIn, name: &str, te
 
 /// Changes the password after checking the current one; every other session of the account
 /// ends (the one making the change stays signed in).
-pub async fn change_password(state: &AppState, signed_in: &SignedIn, current: &str, new: &str, now: DateTime<Utc>) -> Result<FormReply, AccountError> {
+pub async fn change_password(
+    state: &AppState,
+    signed_in: &SignedIn,
+    current: &str,
+    new: &str,
+    now: DateTime<Utc>,
+) -> Result<FormReply, AccountError> {
     let form = "password";
     let email = EmailAddress::parse(&signed_in.account.email).ok();
     let mut v = Validation::default();
@@ -55,7 +67,13 @@ pub async fn change_password(state: &AppState, signed_in: &SignedIn, current: &s
 }
 
 /// Sends a confirmation link to the new address; nothing changes until it is followed.
-pub async fn request_email_change(state: &AppState, signed_in: &SignedIn, new_email: &str, password: &str, now: DateTime<Utc>) -> Result<FormReply, AccountError> {
+pub async fn request_email_change(
+    state: &AppState,
+    signed_in: &SignedIn,
+    new_email: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<FormReply, AccountError> {
     let form = "email";
     let mut v = Validation::default();
     let parsed = v.check("new_email", EmailAddress::parse(new_email));
@@ -87,7 +105,11 @@ pub async fn confirm_email_change(state: &AppState, token: &str, now: DateTime<U
     let checked = unchecked.check(&state.keys.link_tokens, &account.email).map_err(|_| AccountError::LinkInvalid)?;
     let new_email = EmailAddress::parse(&checked.extra).map_err(|_| AccountError::LinkInvalid)?;
     if find_by_email(&state.db, &new_email).await?.is_some() {
-        return Ok(FormReply::rejected("confirm-email-change", vec![FieldError::new("token", "Another account already uses that email address, so yours was not changed.")], vec![]));
+        return Ok(FormReply::rejected(
+            "confirm-email-change",
+            vec![FieldError::new("token", "Another account already uses that email address, so yours was not changed.")],
+            vec![],
+        ));
     }
     let old = account.clone();
     let txn = state.db.begin().await?;
@@ -98,7 +120,11 @@ pub async fn confirm_email_change(state: &AppState, token: &str, now: DateTime<U
     let updated = match active.update(&txn).await {
         Ok(updated) => updated,
         Err(error) if matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
-            return Ok(FormReply::rejected("confirm-email-change", vec![FieldError::new("token", "Another account already uses that email address, so yours was not changed.")], vec![]));
+            return Ok(FormReply::rejected(
+                "confirm-email-change",
+                vec![FieldError::new("token", "Another account already uses that email address, so yours was not changed.")],
+                vec![],
+            ));
         }
         Err(error) => return Err(error.into()),
     };

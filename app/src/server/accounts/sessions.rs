@@ -11,8 +11,8 @@ use rand::RngCore;
 use sea_orm::{prelude::*, ActiveValue::Set, ConnectionTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
-pub use crate::domain::cookies::SESSION_COOKIE;
 use crate::domain::cookies::wire_name;
+pub use crate::domain::cookies::SESSION_COOKIE;
 
 /// How long a session lasts: it ends after `idle` without a request, and after `absolute`
 /// whatever happens (OWASP Session Management: both timeouts, enforced on the server).
@@ -60,7 +60,12 @@ pub fn token_from(parts: &Parts, secure: bool) -> Option<String> {
 }
 
 /// Starts a session and gives the token for the cookie.
-pub async fn start(db: &impl ConnectionTrait, account_id: Option<i32>, policy: SessionPolicy, now: DateTime<Utc>) -> Result<(String, CurrentSession), DbErr> {
+pub async fn start(
+    db: &impl ConnectionTrait,
+    account_id: Option<i32>,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> Result<(String, CurrentSession), DbErr> {
     start_in_browser(db, account_id, None, policy, now).await
 }
 
@@ -92,7 +97,11 @@ pub async fn start_in_browser(
 /// S11: the session has confirmed its second factor. That is a privilege change, so the
 /// session gets a new id (and CSRF token) as at sign-in; it keeps its start, its browser and
 /// its absolute end. None when the session has ended meanwhile.
-pub async fn confirm_second_factor(db: &impl ConnectionTrait, old: &CurrentSession, now: DateTime<Utc>) -> Result<Option<(String, CurrentSession)>, DbErr> {
+pub async fn confirm_second_factor(
+    db: &impl ConnectionTrait,
+    old: &CurrentSession,
+    now: DateTime<Utc>,
+) -> Result<Option<(String, CurrentSession)>, DbErr> {
     let Some(row) = session::Entity::find_by_id(old.id.clone()).one(db).await? else { return Ok(None) };
     let token = random_token();
     let renewed = session::ActiveModel {
@@ -112,7 +121,12 @@ pub async fn confirm_second_factor(db: &impl ConnectionTrait, old: &CurrentSessi
 }
 
 /// The account's sessions that can still be used, the most recently seen first.
-pub async fn list_live(db: &impl ConnectionTrait, account_id: i32, policy: SessionPolicy, now: DateTime<Utc>) -> Result<Vec<session::Model>, DbErr> {
+pub async fn list_live(
+    db: &impl ConnectionTrait,
+    account_id: i32,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> Result<Vec<session::Model>, DbErr> {
     use sea_orm::QueryOrder;
     session::Entity::find()
         .filter(session::Column::AccountId.eq(account_id))
@@ -126,7 +140,12 @@ pub async fn list_live(db: &impl ConnectionTrait, account_id: i32, policy: Sessi
 
 /// The live session for `token`, touching its last-seen time at most once a minute (a write
 /// per request would cost more than the idle timeout's precision is worth).
-pub async fn find(db: &impl ConnectionTrait, token: &str, policy: SessionPolicy, now: DateTime<Utc>) -> Result<Option<CurrentSession>, DbErr> {
+pub async fn find(
+    db: &impl ConnectionTrait,
+    token: &str,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> Result<Option<CurrentSession>, DbErr> {
     let Some(row) = session::Entity::find_by_id(session_id(token)).one(db).await? else { return Ok(None) };
     if now >= row.expires_at || now - row.last_seen_at >= policy.idle {
         session::Entity::delete_by_id(row.id).exec(db).await?;
@@ -159,11 +178,7 @@ pub async fn end_others(db: &impl ConnectionTrait, account_id: i32, keep: Option
 /// Removes sessions that can no longer be used.
 pub async fn purge_expired(db: &impl ConnectionTrait, policy: SessionPolicy, now: DateTime<Utc>) -> Result<u64, DbErr> {
     let result = session::Entity::delete_many()
-        .filter(
-            sea_orm::Condition::any()
-                .add(session::Column::ExpiresAt.lte(now))
-                .add(session::Column::LastSeenAt.lte(now - policy.idle)),
-        )
+        .filter(sea_orm::Condition::any().add(session::Column::ExpiresAt.lte(now)).add(session::Column::LastSeenAt.lte(now - policy.idle)))
         .exec(db)
         .await?;
     Ok(result.rows_affected)

@@ -65,7 +65,14 @@ pub(super) fn mail_request_admitted(state: &AppState, kind: &str, now: DateTime<
     }
 }
 
-pub async fn sign_in(state: &AppState, parts: &Parts, email: &str, password: &str, next: Option<&str>, now: DateTime<Utc>) -> Result<SignInOutcome, AccountError> {
+pub async fn sign_in(
+    state: &AppState,
+    parts: &Parts,
+    email: &str,
+    password: &str,
+    next: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<SignInOutcome, AccountError> {
     let refuse = |message: String| SignInOutcome {
         reply: FormReply::rejected(FORM, vec![FieldError::new("email", message)], vec![("email".into(), email.to_owned())]),
         set_cookie: None,
@@ -76,7 +83,10 @@ pub async fn sign_in(state: &AppState, parts: &Parts, email: &str, password: &st
         v.add("password", "Enter your password");
     }
     let Some(email) = parsed.filter(|_| v.is_clean()) else {
-        return Ok(SignInOutcome { reply: FormReply::rejected(FORM, v.into_errors(), vec![("email".into(), email.to_owned())]), set_cookie: None });
+        return Ok(SignInOutcome {
+            reply: FormReply::rejected(FORM, v.into_errors(), vec![("email".into(), email.to_owned())]),
+            set_cookie: None,
+        });
     };
 
     let network_key = network_key(state, "network", Some(parts));
@@ -126,10 +136,7 @@ pub async fn sign_in(state: &AppState, parts: &Parts, email: &str, password: &st
     let second_factor = second_factor::required_for(Role::parse(&account.role).unwrap_or(Role::Customer));
     tracing::info!(account_id = account.id, second_factor, "signed in");
     let destination = if second_factor { second_factor::page_for(destination) } else { destination.to_owned() };
-    Ok(SignInOutcome {
-        reply: FormReply::go_to(FORM, destination),
-        set_cookie: Some(sessions::set_cookie(&token, state.secure_cookies)),
-    })
+    Ok(SignInOutcome { reply: FormReply::go_to(FORM, destination), set_cookie: Some(sessions::set_cookie(&token, state.secure_cookies)) })
 }
 
 pub async fn sign_out(state: &AppState, signed_in: &SignedIn) -> Result<String, AccountError> {

@@ -12,10 +12,15 @@ use sea_orm::{prelude::*, ActiveValue::Set, DatabaseConnection, TransactionTrait
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum StaffOutcome {
-    Created { account_id: i32 },
+    Created {
+        account_id: i32,
+    },
     /// An existing account got the role; its sessions ended, so the new rights start with a
     /// fresh session (the session id changes on every privilege change).
-    Promoted { account_id: i32, ended_sessions: u64 },
+    Promoted {
+        account_id: i32,
+        ended_sessions: u64,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,7 +52,14 @@ impl From<DbErr> for StaffError {
 
 /// Creates a confirmed staff account with this password, or gives an existing confirmed
 /// account the role (its password then stays as it is). An unconfirmed account is refused.
-pub async fn create_or_promote(db: &DatabaseConnection, email: &str, name: &str, role: Role, password: &str, now: DateTime<Utc>) -> Result<StaffOutcome, StaffError> {
+pub async fn create_or_promote(
+    db: &DatabaseConnection,
+    email: &str,
+    name: &str,
+    role: Role,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<StaffOutcome, StaffError> {
     let invalid = |field, message| StaffError::Invalid { field, message };
     let email = EmailAddress::parse(email).map_err(|m| invalid("--email", m))?;
     if let Some(existing) = find_by_email(db, &email).await? {
@@ -60,7 +72,15 @@ pub async fn create_or_promote(db: &DatabaseConnection, email: &str, name: &str,
         active.updated_at = Set(now);
         active.update(&txn).await?;
         let ended_sessions = sessions::end_others(&txn, existing.id, None).await?;
-        audit::record(&txn, None, "staff.promote", &format!("account:{}", existing.id), &format!("role {} (command line)", role.as_str()), now).await?;
+        audit::record(
+            &txn,
+            None,
+            "staff.promote",
+            &format!("account:{}", existing.id),
+            &format!("role {} (command line)", role.as_str()),
+            now,
+        )
+        .await?;
         txn.commit().await?;
         return Ok(StaffOutcome::Promoted { account_id: existing.id, ended_sessions });
     }
@@ -85,7 +105,8 @@ pub async fn create_or_promote(db: &DatabaseConnection, email: &str, name: &str,
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, None, "staff.create", &format!("account:{}", created.id), &format!("role {} (command line)", role.as_str()), now).await?;
+    audit::record(&txn, None, "staff.create", &format!("account:{}", created.id), &format!("role {} (command line)", role.as_str()), now)
+        .await?;
     txn.commit().await?;
     Ok(StaffOutcome::Created { account_id: created.id })
 }

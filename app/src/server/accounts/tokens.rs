@@ -68,10 +68,13 @@ pub fn issue(secret: &[u8], purpose: TokenPurpose, account_id: i32, extra: &str,
 /// Reads a token of the given purpose that has not expired; its binding is checked next.
 pub fn open(purpose: TokenPurpose, token: &str, now: DateTime<Utc>) -> Result<UncheckedToken, TokenError> {
     let (payload, signature) = token.trim().split_once('.').ok_or(TokenError::Malformed)?;
-    let payload = String::from_utf8(URL_SAFE_NO_PAD.decode(payload).map_err(|_| TokenError::Malformed)?).map_err(|_| TokenError::Malformed)?;
+    let payload =
+        String::from_utf8(URL_SAFE_NO_PAD.decode(payload).map_err(|_| TokenError::Malformed)?).map_err(|_| TokenError::Malformed)?;
     let mac = URL_SAFE_NO_PAD.decode(signature).map_err(|_| TokenError::Malformed)?;
     let mut fields = payload.split('.');
-    let (Some(tag), Some(id), Some(expires), Some(extra), None) = (fields.next(), fields.next(), fields.next(), fields.next(), fields.next()) else {
+    let (Some(tag), Some(id), Some(expires), Some(extra), None) =
+        (fields.next(), fields.next(), fields.next(), fields.next(), fields.next())
+    else {
         return Err(TokenError::Malformed);
     };
     if tag != purpose.tag() {
@@ -108,7 +111,11 @@ mod tests {
         let opened = open(TokenPurpose::ResetPassword, &token, now).unwrap();
         assert_eq!(opened.account_id, 7);
         assert!(opened.check(KEY, "hash-1").is_ok());
-        assert_eq!(open(TokenPurpose::ResetPassword, &token, now).unwrap().check(KEY, "hash-2").unwrap_err(), TokenError::Stale, "used: the password changed");
+        assert_eq!(
+            open(TokenPurpose::ResetPassword, &token, now).unwrap().check(KEY, "hash-2").unwrap_err(),
+            TokenError::Stale,
+            "used: the password changed"
+        );
         assert_eq!(open(TokenPurpose::ResetPassword, &token, now).unwrap().check(b"another key", "hash-1").unwrap_err(), TokenError::Stale);
         assert_eq!(open(TokenPurpose::VerifyEmail, &token, now).unwrap_err(), TokenError::Malformed, "wrong purpose");
         assert_eq!(open(TokenPurpose::ResetPassword, &token, now + Duration::hours(2)).unwrap_err(), TokenError::Expired);
@@ -121,7 +128,11 @@ mod tests {
         let opened = open(TokenPurpose::ChangeEmail, &token, now).unwrap();
         assert_eq!(opened.extra, "new@example.com");
         let (_, signature) = token.split_once('.').unwrap();
-        let forged_payload = URL_SAFE_NO_PAD.encode(format!("change.7.{}.{}", (now + Duration::hours(1)).timestamp(), URL_SAFE_NO_PAD.encode("evil@example.com")));
+        let forged_payload = URL_SAFE_NO_PAD.encode(format!(
+            "change.7.{}.{}",
+            (now + Duration::hours(1)).timestamp(),
+            URL_SAFE_NO_PAD.encode("evil@example.com")
+        ));
         let forged = format!("{forged_payload}.{signature}");
         assert_eq!(open(TokenPurpose::ChangeEmail, &forged, now).unwrap().check(KEY, "old@example.com").unwrap_err(), TokenError::Stale);
         assert_eq!(open(TokenPurpose::ChangeEmail, "garbage", now).unwrap_err(), TokenError::Malformed);

@@ -282,7 +282,10 @@ mod tests {
 
     #[test]
     fn senders_must_be_mailboxes() {
-        assert_eq!(MailFrom::parse("SOP Store <no-reply@sop-store.example>").unwrap().to_string(), "SOP Store <no-reply@sop-store.example>");
+        assert_eq!(
+            MailFrom::parse("SOP Store <no-reply@sop-store.example>").unwrap().to_string(),
+            "SOP Store <no-reply@sop-store.example>"
+        );
         assert!(MailFrom::parse("no-reply@sop-store.example").is_ok());
         assert!(matches!(MailFrom::parse("SOP Store"), Err(MailError::InvalidSender)));
     }

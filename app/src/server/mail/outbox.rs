@@ -7,8 +7,8 @@ use crate::server::entities::mail_outbox::{self, Column, Entity};
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 /// Messages per page of the staff listing.
@@ -24,12 +24,7 @@ pub enum InitialStatus {
 /// Adds a message to the outbox and returns its id. Pass the transaction of the action that
 /// caused the mail, so the mail is kept exactly when the action is (never for a rolled-back
 /// one), and wake the mailer after it commits.
-pub async fn queue(
-    db: &impl ConnectionTrait,
-    mail: &OutgoingMail,
-    status: InitialStatus,
-    now: DateTime<Utc>,
-) -> Result<i64, MailError> {
+pub async fn queue(db: &impl ConnectionTrait, mail: &OutgoingMail, status: InitialStatus, now: DateTime<Utc>) -> Result<i64, MailError> {
     // Refused here, in the caller's transaction, rather than failing later in the worker.
     if mail.to.parse::<lettre::Address>().is_err() {
         return Err(MailError::InvalidRecipient);
@@ -59,12 +54,7 @@ pub async fn queue(
 /// One page of the outbox, newest first, for the staff area.
 pub async fn list(db: &impl ConnectionTrait, page: PageNumber) -> Result<Paged<OutboxSummary>, MailError> {
     let total = Entity::find().count(db).await?;
-    let rows = Entity::find()
-        .order_by_desc(Column::Id)
-        .offset(page.offset(PER_PAGE))
-        .limit(u64::from(PER_PAGE))
-        .all(db)
-        .await?;
+    let rows = Entity::find().order_by_desc(Column::Id).offset(page.offset(PER_PAGE)).limit(u64::from(PER_PAGE)).all(db).await?;
     let items = rows.iter().map(summary_of).collect::<Result<Vec<_>, _>>()?;
     Ok(Paged { items, page: page.get(), per_page: PER_PAGE, total })
 }
@@ -73,12 +63,7 @@ pub async fn list(db: &impl ConnectionTrait, page: PageNumber) -> Result<Paged<O
 /// only as the placeholder (S1).
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<OutboxMessage>, MailError> {
     let Some(row) = Entity::find_by_id(id).one(db).await? else { return Ok(None) };
-    Ok(Some(OutboxMessage {
-        summary: summary_of(&row)?,
-        text_body: row.text_body,
-        html_body: row.html_body,
-        last_error: row.last_error,
-    }))
+    Ok(Some(OutboxMessage { summary: summary_of(&row)?, text_body: row.text_body, html_body: row.html_body, last_error: row.last_error }))
 }
 
 /// The newest message to `to`, with its bodies as the recipient receives them (one-time link
@@ -127,12 +112,7 @@ pub(super) async fn next_due(db: &impl ConnectionTrait, now: DateTime<Utc>, limi
 /// `lease_until`, so another worker (another process) does not send it at the same time. False
 /// when someone else took it first. A worker that dies mid-send leaves it to be retried when the
 /// lease runs out: a message may then arrive twice, but is never lost.
-pub(super) async fn claim(
-    db: &impl ConnectionTrait,
-    id: i64,
-    now: DateTime<Utc>,
-    lease_until: DateTime<Utc>,
-) -> Result<bool, MailError> {
+pub(super) async fn claim(db: &impl ConnectionTrait, id: i64, now: DateTime<Utc>, lease_until: DateTime<Utc>) -> Result<bool, MailError> {
     let result = Entity::update_many()
         .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
         .col_expr(Column::NextAttemptAt, Expr::value(lease_until))

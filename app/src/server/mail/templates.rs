@@ -37,14 +37,9 @@ pub fn password_reset(to: &str, name: &str, link: &str, valid_for: Duration) -> 
 /// they follow the link, which proves they can read mail there.
 pub fn email_change_confirmation(to_new_address: &str, name: &str, link: &str, valid_for: Duration) -> OutgoingMail {
     Letter::to(name)
-        .paragraph(&format!(
-            "You asked to use this e-mail address for your {STORE} account. To confirm the change, follow the link below."
-        ))
+        .paragraph(&format!("You asked to use this e-mail address for your {STORE} account. To confirm the change, follow the link below."))
         .secret_action("Confirm my new e-mail address", link)
-        .paragraph(&format!(
-            "The link stays valid for {}. Until you confirm, we keep using your current address.",
-            describe(valid_for)
-        ))
+        .paragraph(&format!("The link stays valid for {}. Until you confirm, we keep using your current address.", describe(valid_for)))
         .paragraph("If you did not ask for this, you can ignore this e-mail: your account has not been changed.")
         .finish(MailKind::EmailChangeConfirmation, to_new_address, &format!("Confirm your new e-mail address for {STORE}"))
 }
@@ -88,7 +83,8 @@ pub fn already_registered(to: &str, name: &str, sign_in_link: &str, reset_link: 
 /// (which carries a signed key, so a guest can open it without an account).
 pub fn order_confirmation(to: &str, name: &str, order: &OrderDetail, link: &str) -> OutgoingMail {
     let number = &order.summary.number;
-    let mut letter = Letter::to(name).paragraph(&format!("Thank you for your order. Your order number is {number}: please quote it if you contact us."));
+    let mut letter =
+        Letter::to(name).paragraph(&format!("Thank you for your order. Your order number is {number}: please quote it if you contact us."));
     for line in &order.lines {
         letter = letter.paragraph(&format!("{} × {}: {}", line.quantity, line.name, line.line_total));
     }
@@ -195,7 +191,14 @@ impl Letter {
             title = escape_text(subject),
             body = self.html,
         );
-        OutgoingMail { to: to.to_owned(), subject: subject.to_owned(), text_body: self.text, html_body, kind, secret_link: self.secret_link }
+        OutgoingMail {
+            to: to.to_owned(),
+            subject: subject.to_owned(),
+            text_body: self.text,
+            html_body,
+            kind,
+            secret_link: self.secret_link,
+        }
     }
 }
 
@@ -244,9 +247,23 @@ mod tests {
             is_default: false,
         };
         OrderDetail {
-            summary: OrderSummary { number: "SOP-ABCD-EFGH".into(), status: OrderStatus::Paid, placed_at: String::new(), item_count: 2, total: Money::from_pence(7295), name: name.into(), email: "jane@example.com".into() },
+            summary: OrderSummary {
+                number: "SOP-ABCD-EFGH".into(),
+                status: OrderStatus::Paid,
+                placed_at: String::new(),
+                item_count: 2,
+                total: Money::from_pence(7295),
+                name: name.into(),
+                email: "jane@example.com".into(),
+            },
             telephone: "0161 496 0000".into(),
-            lines: vec![OrderLineView { slug: "kettle".into(), name: "Copper Kettle".into(), unit_price: Money::from_pence(3450), quantity: 2, line_total: Money::from_pence(6900) }],
+            lines: vec![OrderLineView {
+                slug: "kettle".into(),
+                name: "Copper Kettle".into(),
+                unit_price: Money::from_pence(3450),
+                quantity: 2,
+                line_total: Money::from_pence(6900),
+            }],
             billing: address.clone(),
             delivery: address,
             delivery_method: DeliveryMethod::Standard,
@@ -262,7 +279,12 @@ mod tests {
     fn an_order_confirmation_lists_the_order_and_never_a_card_number() {
         let mail = order_confirmation("jane@example.com", "Jane", &sample_order("Jane"), "https://shop.example/orders/SOP-ABCD-EFGH?key=k");
         assert_eq!(mail.subject, "Your SOP Store order SOP-ABCD-EFGH");
-        for expected in ["SOP-ABCD-EFGH", "2 × Copper Kettle: £69.00", "Total paid: £69.00 (including VAT of £11.50), by Visa ending 4242", "orders/SOP-ABCD-EFGH?key=k"] {
+        for expected in [
+            "SOP-ABCD-EFGH",
+            "2 × Copper Kettle: £69.00",
+            "Total paid: £69.00 (including VAT of £11.50), by Visa ending 4242",
+            "orders/SOP-ABCD-EFGH?key=k",
+        ] {
             assert!(mail.text_body.contains(expected), "{expected} in {}", mail.text_body);
         }
     }
@@ -285,9 +307,12 @@ mod tests {
     #[test]
     fn both_bodies_contain_the_link() {
         let link = "https://shop.example/account/verify?token=abc123";
-        let with_links = every_kind("Jane", link).into_iter().filter(|m| !matches!(m.kind, MailKind::EmailChangedNotice | MailKind::PasswordChangedNotice));
+        let with_links = every_kind("Jane", link)
+            .into_iter()
+            .filter(|m| !matches!(m.kind, MailKind::EmailChangedNotice | MailKind::PasswordChangedNotice));
         for mail in with_links {
-            let (text_body, html_body) = super::super::message::for_recipient(&mail.text_body, &mail.html_body, mail.secret_link.as_deref());
+            let (text_body, html_body) =
+                super::super::message::for_recipient(&mail.text_body, &mail.html_body, mail.secret_link.as_deref());
             assert!(text_body.contains(link), "{:?}", mail.kind);
             assert!(html_body.contains(&format!("href=\"{link}\"")), "{:?}", mail.kind);
             assert!(html_body.contains(&format!(">{link}</a>")), "{:?}: copyable too", mail.kind);

@@ -5,7 +5,10 @@
 use crate::api::shop_error::ShopError;
 use crate::domain::basket::{capped_quantity, merged_quantity, parse_quantity, BasketChange, BasketLineView, BasketView};
 use crate::domain::forms::{FieldError, FormReply};
-use crate::server::accounts::{self, sessions::{self, CurrentSession}};
+use crate::server::accounts::{
+    self,
+    sessions::{self, CurrentSession},
+};
 use crate::server::entities::{basket_line, product};
 use crate::server::state::AppState;
 use chrono::{DateTime, Utc};
@@ -127,9 +130,18 @@ pub const QUANTITY_FORM: &str = "basket";
 /// token, so product pages stay the same for everyone: the same-origin check refuses a
 /// cross-site post, and the worst a forged add could do is put something in a basket, which
 /// the shopper sees before any checkout.
-pub async fn add(state: &AppState, parts: &Parts, slug: &str, quantity: &str, now: DateTime<Utc>) -> Result<(FormReply, Option<String>), ShopError> {
+pub async fn add(
+    state: &AppState,
+    parts: &Parts,
+    slug: &str,
+    quantity: &str,
+    now: DateTime<Utc>,
+) -> Result<(FormReply, Option<String>), ShopError> {
     let back = format!("/product/{slug}");
-    let refuse = |message: String| FormReply { redirect: Some(back.clone()), ..FormReply::rejected(ADD_FORM, vec![FieldError::new("quantity", message)], vec![("quantity".into(), quantity.to_owned())]) };
+    let refuse = |message: String| FormReply {
+        redirect: Some(back.clone()),
+        ..FormReply::rejected(ADD_FORM, vec![FieldError::new("quantity", message)], vec![("quantity".into(), quantity.to_owned())])
+    };
     let wanted = match parse_quantity(if quantity.trim().is_empty() { "1" } else { quantity }) {
         Ok(0) => return Ok((refuse("Enter a quantity of 1 or more".into()), None)),
         Ok(n) => n,
@@ -148,7 +160,8 @@ pub async fn add(state: &AppState, parts: &Parts, slug: &str, quantity: &str, no
         }
     };
     let owner = BasketOwner::of(&session);
-    let existing = basket_line::Entity::find().filter(owner.condition()).filter(basket_line::Column::ProductId.eq(product.id)).one(&state.db).await?;
+    let existing =
+        basket_line::Entity::find().filter(owner.condition()).filter(basket_line::Column::ProductId.eq(product.id)).one(&state.db).await?;
     let had = existing.as_ref().map_or(0, |l| u32::try_from(l.quantity).unwrap_or(0));
     let quantity = capped_quantity(had + wanted, in_stock);
     store_quantity(&state.db, &owner, existing, product.id, quantity, now).await?;
@@ -161,7 +174,14 @@ pub async fn add(state: &AppState, parts: &Parts, slug: &str, quantity: &str, no
     Ok((reply, cookie))
 }
 
-async fn store_quantity(db: &impl ConnectionTrait, owner: &BasketOwner, existing: Option<basket_line::Model>, product_id: i32, quantity: u32, now: DateTime<Utc>) -> Result<(), DbErr> {
+async fn store_quantity(
+    db: &impl ConnectionTrait,
+    owner: &BasketOwner,
+    existing: Option<basket_line::Model>,
+    product_id: i32,
+    quantity: u32,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     let quantity = i32::try_from(quantity).unwrap_or(i32::MAX);
     match (existing, quantity) {
         (Some(line), 0) => basket_line::Entity::delete_by_id(line.id).exec(db).await.map(|_| ()),
@@ -176,19 +196,35 @@ async fn store_quantity(db: &impl ConnectionTrait, owner: &BasketOwner, existing
                 BasketOwner::Session(id) => (Some(id.clone()), None),
                 BasketOwner::Account(id) => (None, Some(*id)),
             };
-            basket_line::ActiveModel { id: Default::default(), session_id: Set(session_id), account_id: Set(account_id), product_id: Set(product_id), quantity: Set(quantity), added_at: Set(now) }
-                .insert(db)
-                .await
-                .map(|_| ())
+            basket_line::ActiveModel {
+                id: Default::default(),
+                session_id: Set(session_id),
+                account_id: Set(account_id),
+                product_id: Set(product_id),
+                quantity: Set(quantity),
+                added_at: Set(now),
+            }
+            .insert(db)
+            .await
+            .map(|_| ())
         }
     }
 }
 
 /// Sets a line's quantity from the basket page (0 removes it), capped by stock.
-pub async fn set_quantity(state: &AppState, session: &CurrentSession, slug: &str, quantity: &str, now: DateTime<Utc>) -> Result<FormReply, ShopError> {
+pub async fn set_quantity(
+    state: &AppState,
+    session: &CurrentSession,
+    slug: &str,
+    quantity: &str,
+    now: DateTime<Utc>,
+) -> Result<FormReply, ShopError> {
     let owner = BasketOwner::of(session);
     let Some(stored) = lines(&state.db, &owner).await?.into_iter().find(|l| l.product.slug == slug) else {
-        return Ok(FormReply { redirect: Some("/basket".into()), ..FormReply::saved(QUANTITY_FORM, "That product is no longer in your basket.") });
+        return Ok(FormReply {
+            redirect: Some("/basket".into()),
+            ..FormReply::saved(QUANTITY_FORM, "That product is no longer in your basket.")
+        });
     };
     let wanted = match parse_quantity(quantity) {
         Ok(n) => n,
@@ -211,7 +247,11 @@ pub async fn set_quantity(state: &AppState, session: &CurrentSession, slug: &str
 
 /// Brings the basket into line with the stock: a line asking for more than there is drops to
 /// what there is, or goes when there is none. Says what it changed, so the shopper is told.
-pub async fn reconcile_with_stock(db: &impl ConnectionTrait, owner: &BasketOwner, now: DateTime<Utc>) -> Result<(Vec<StoredLine>, Vec<BasketChange>), DbErr> {
+pub async fn reconcile_with_stock(
+    db: &impl ConnectionTrait,
+    owner: &BasketOwner,
+    now: DateTime<Utc>,
+) -> Result<(Vec<StoredLine>, Vec<BasketChange>), DbErr> {
     let mut kept = Vec::new();
     let mut changes = Vec::new();
     for mut stored in lines(db, owner).await? {
@@ -236,20 +276,20 @@ pub async fn reconcile_with_stock(db: &impl ConnectionTrait, owner: &BasketOwner
 /// At sign-in, the guest session's basket joins the account's (`domain::basket::merged_quantity`:
 /// quantities add up, capped by stock). Run in the sign-in transaction, before the guest
 /// session ends (which would take its basket with it).
-pub async fn merge_into_account(db: &impl ConnectionTrait, guest_session_id: &str, account_id: i32, now: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn merge_into_account(
+    db: &impl ConnectionTrait,
+    guest_session_id: &str,
+    account_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     let guest = BasketOwner::Session(guest_session_id.to_owned());
     let guest_lines = lines(db, &guest).await?;
     if guest_lines.is_empty() {
         return Ok(());
     }
     let account = BasketOwner::Account(account_id);
-    let mut account_lines: HashMap<i32, basket_line::Model> = basket_line::Entity::find()
-        .filter(account.condition())
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| (l.product_id, l))
-        .collect();
+    let mut account_lines: HashMap<i32, basket_line::Model> =
+        basket_line::Entity::find().filter(account.condition()).all(db).await?.into_iter().map(|l| (l.product_id, l)).collect();
     for stored in guest_lines {
         let existing = account_lines.remove(&stored.product.id);
         let had = existing.as_ref().map_or(0, |l| u32::try_from(l.quantity).unwrap_or(0));

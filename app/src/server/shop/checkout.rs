@@ -84,13 +84,21 @@ impl From<DbErr> for WriteFailure {
 
 /// Places the order, or says what stands in the way (field errors, a declined card, a basket
 /// that changed since the shopper looked), never leaving half an order behind.
-pub async fn place(state: &AppState, payments: &dyn PaymentProvider, parts: &Parts, input: PlaceOrder, now: DateTime<Utc>) -> Result<FormReply, ShopError> {
+pub async fn place(
+    state: &AppState,
+    payments: &dyn PaymentProvider,
+    parts: &Parts,
+    input: PlaceOrder,
+    now: DateTime<Utc>,
+) -> Result<FormReply, ShopError> {
     let session = basket::form_session(state, parts, &input.csrf_token).await?;
     if !(16..=64).contains(&input.checkout_key.len()) {
         return Err(ShopError::FormExpired);
     }
     let owner = BasketOwner::of(&session);
-    if let Some(order) = customer_order::Entity::find().filter(customer_order::Column::CheckoutKey.eq(input.checkout_key.as_str())).one(&state.db).await? {
+    if let Some(order) =
+        customer_order::Entity::find().filter(customer_order::Column::CheckoutKey.eq(input.checkout_key.as_str())).one(&state.db).await?
+    {
         return Ok(FormReply::go_to(FORM, format!("{}&placed=1", orders::order_path(state, &order.number))));
     }
     let values = input.form.values();
@@ -113,7 +121,10 @@ pub async fn place(state: &AppState, payments: &dyn PaymentProvider, parts: &Par
 
     let (lines, corrections) = basket::reconcile_with_stock(&state.db, &owner, now).await?;
     if lines.is_empty() && corrections.is_empty() {
-        return Ok(FormReply { redirect: Some("/basket".into()), ..reject(vec![FieldError::new("basket", "Your basket is empty, so there is nothing to order.")]) });
+        return Ok(FormReply {
+            redirect: Some("/basket".into()),
+            ..reject(vec![FieldError::new("basket", "Your basket is empty, so there is nothing to order.")])
+        });
     }
     let views: Vec<_> = lines.iter().map(StoredLine::view).collect();
     let changes = changes_since(&input.basket_seen, &views, corrections);
@@ -134,7 +145,16 @@ pub async fn place(state: &AppState, payments: &dyn PaymentProvider, parts: &Par
             return Err(ShopError::PaymentUnavailable);
         }
     };
-    let order = NewOrder { request: &request, billing, delivery, lines: &lines, totals, charge: &charge, account_id: session.account_id, checkout_key: &input.checkout_key };
+    let order = NewOrder {
+        request: &request,
+        billing,
+        delivery,
+        lines: &lines,
+        totals,
+        charge: &charge,
+        account_id: session.account_id,
+        checkout_key: &input.checkout_key,
+    };
     match write_order(state, &owner, order, now).await {
         Ok(detail) => {
             state.mailer.wake();
@@ -160,7 +180,10 @@ pub async fn place(state: &AppState, payments: &dyn PaymentProvider, parts: &Par
                     Ok(basket_changed(messages, values))
                 }
                 WriteFailure::AlreadyPlaced => {
-                    let order = customer_order::Entity::find().filter(customer_order::Column::CheckoutKey.eq(input.checkout_key.as_str())).one(&state.db).await?;
+                    let order = customer_order::Entity::find()
+                        .filter(customer_order::Column::CheckoutKey.eq(input.checkout_key.as_str()))
+                        .one(&state.db)
+                        .await?;
                     let order = order.ok_or(ShopError::Unavailable)?;
                     Ok(FormReply::go_to(FORM, format!("{}&placed=1", orders::order_path(state, &order.number))))
                 }
@@ -185,7 +208,12 @@ async fn refund(payments: &dyn PaymentProvider, charge: &Charge) {
 }
 
 /// A saved address must be the shopper's own (and of the right kind).
-async fn resolve_address(db: &impl ConnectionTrait, account_id: Option<i32>, choice: &AddressChoice, kind: AddressKind) -> Result<Result<PostalAddress, String>, DbErr> {
+async fn resolve_address(
+    db: &impl ConnectionTrait,
+    account_id: Option<i32>,
+    choice: &AddressChoice,
+    kind: AddressKind,
+) -> Result<Result<PostalAddress, String>, DbErr> {
     match choice {
         AddressChoice::Typed(address) => Ok(Ok(address.clone())),
         AddressChoice::Saved(id) => {
@@ -233,7 +261,9 @@ async fn write_order(state: &AppState, owner: &BasketOwner, order: NewOrder<'_>,
     rand::rng().fill_bytes(&mut random);
     let number = order_number(random);
     let request = order.request;
-    let json = |address: &PostalAddress| serde_json::to_string(address).map_err(|e| DbErr::Custom(format!("an address could not be written: {e}")));
+    let json = |address: &PostalAddress| {
+        serde_json::to_string(address).map_err(|e| DbErr::Custom(format!("an address could not be written: {e}")))
+    };
     let retain_until = now.checked_add_months(Months::new(12 * RETENTION_YEARS as u32)).unwrap_or(now);
     let row = customer_order::ActiveModel {
         number: Set(number.clone()),
@@ -265,14 +295,25 @@ async fn write_order(state: &AppState, owner: &BasketOwner, order: NewOrder<'_>,
         Ok(inserted) => inserted,
         Err(error) => {
             txn.rollback().await?;
-            let repeated = customer_order::Entity::find().filter(customer_order::Column::CheckoutKey.eq(order.checkout_key)).one(&state.db).await?;
+            let repeated =
+                customer_order::Entity::find().filter(customer_order::Column::CheckoutKey.eq(order.checkout_key)).one(&state.db).await?;
             return Err(if repeated.is_some() { WriteFailure::AlreadyPlaced } else { WriteFailure::Database(error) });
         }
     };
-    let lines: Vec<OrderLineView> = order.lines.iter().map(|l| {
-        let view = l.view();
-        OrderLineView { slug: view.slug, name: view.name, unit_price: view.unit_price, quantity: view.quantity, line_total: view.line_total }
-    }).collect();
+    let lines: Vec<OrderLineView> = order
+        .lines
+        .iter()
+        .map(|l| {
+            let view = l.view();
+            OrderLineView {
+                slug: view.slug,
+                name: view.name,
+                unit_price: view.unit_price,
+                quantity: view.quantity,
+                line_total: view.line_total,
+            }
+        })
+        .collect();
     order_line::Entity::insert_many(order.lines.iter().zip(&lines).map(|(stored, view)| order_line::ActiveModel {
         id: Default::default(),
         order_id: Set(inserted.id),
@@ -302,7 +343,12 @@ async fn write_order(state: &AppState, owner: &BasketOwner, order: NewOrder<'_>,
         delivery: order.delivery,
         delivery_method: request.delivery_method,
         totals: order.totals,
-        payment: crate::domain::orders::describe_card(&inserted.card_brand, &inserted.card_last4, inserted.card_exp_month, inserted.card_exp_year),
+        payment: crate::domain::orders::describe_card(
+            &inserted.card_brand,
+            &inserted.card_last4,
+            inserted.card_exp_month,
+            inserted.card_exp_year,
+        ),
         legal_basis: LEGAL_BASIS.to_owned(),
         retain_until: retain_until.to_rfc3339(),
         next_statuses: Vec::new(),

@@ -17,7 +17,12 @@ pub async fn confirmation(state: &AppState, db: &impl ConnectionTrait, order: &O
     Ok(())
 }
 
-pub async fn dispatched(state: &AppState, db: &impl ConnectionTrait, order: &customer_order::Model, now: DateTime<Utc>) -> Result<(), ShopError> {
+pub async fn dispatched(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    order: &customer_order::Model,
+    now: DateTime<Utc>,
+) -> Result<(), ShopError> {
     let link = orders::order_link(state, &order.number);
     let method = DeliveryMethod::parse(&order.delivery_method).unwrap_or(DeliveryMethod::Standard).label();
     let mail = templates::order_dispatched(&order.email, &order.name, &order.number, method, &link);

@@ -81,7 +81,8 @@ fn summary(order: &customer_order::Model, item_count: u32) -> OrderSummary {
 }
 
 pub async fn detail(db: &impl ConnectionTrait, order: customer_order::Model, for_staff: bool) -> Result<OrderDetail, ShopError> {
-    let lines = order_line::Entity::find().filter(order_line::Column::OrderId.eq(order.id)).order_by_asc(order_line::Column::Id).all(db).await?;
+    let lines =
+        order_line::Entity::find().filter(order_line::Column::OrderId.eq(order.id)).order_by_asc(order_line::Column::Id).all(db).await?;
     let lines: Vec<OrderLineView> = lines
         .into_iter()
         .map(|l| OrderLineView {
@@ -134,8 +135,15 @@ async fn item_counts(db: &impl ConnectionTrait, orders: &[customer_order::Model]
     Ok(counts)
 }
 
-async fn page_of(db: &impl ConnectionTrait, query: sea_orm::Select<customer_order::Entity>, page: PageNumber) -> Result<Paged<OrderSummary>, DbErr> {
-    let paginator = query.order_by_desc(customer_order::Column::PlacedAt).order_by_desc(customer_order::Column::Id).paginate(db, u64::from(ORDERS_PER_PAGE));
+async fn page_of(
+    db: &impl ConnectionTrait,
+    query: sea_orm::Select<customer_order::Entity>,
+    page: PageNumber,
+) -> Result<Paged<OrderSummary>, DbErr> {
+    let paginator = query
+        .order_by_desc(customer_order::Column::PlacedAt)
+        .order_by_desc(customer_order::Column::Id)
+        .paginate(db, u64::from(ORDERS_PER_PAGE));
     let total = paginator.num_items().await?;
     let orders = paginator.fetch_page(u64::from(page.get() - 1)).await?;
     let counts = item_counts(db, &orders).await?;
@@ -157,9 +165,7 @@ pub async fn for_staff(db: &impl ConnectionTrait, filter: &OrderFilter, page: Pa
     if let Some(text) = &filter.query {
         let upper = text.to_uppercase();
         query = query.filter(
-            Condition::any()
-                .add(customer_order::Column::Number.eq(upper))
-                .add(customer_order::Column::Email.contains(text.to_lowercase())),
+            Condition::any().add(customer_order::Column::Number.eq(upper)).add(customer_order::Column::Email.contains(text.to_lowercase())),
         );
     }
     page_of(db, query, page).await
@@ -170,12 +176,21 @@ pub async fn for_staff(db: &impl ConnectionTrait, filter: &OrderFilter, page: Pa
 pub enum StatusChange {
     Done(OrderStatus),
     /// The move is not allowed from where the order is now (perhaps someone else moved it).
-    NotAllowed { now: OrderStatus },
+    NotAllowed {
+        now: OrderStatus,
+    },
 }
 
 /// Moves an order to `next`, if the status flow allows it from where it is. Cancelling returns
 /// the stock and refunds the payment; dispatching e-mails the shopper. Recorded in the audit log.
-pub async fn change_status(state: &AppState, payments: &dyn PaymentProvider, staff: &SignedIn, number: &str, next: OrderStatus, now: DateTime<Utc>) -> Result<StatusChange, ShopError> {
+pub async fn change_status(
+    state: &AppState,
+    payments: &dyn PaymentProvider,
+    staff: &SignedIn,
+    number: &str,
+    next: OrderStatus,
+    now: DateTime<Utc>,
+) -> Result<StatusChange, ShopError> {
     let order = find_by_number(&state.db, number).await?.ok_or(ShopError::OrderNotFound)?;
     let current = OrderStatus::parse(&order.status).unwrap_or(OrderStatus::Paid);
     if !current.can_move_to(next) {
@@ -213,7 +228,15 @@ pub async fn change_status(state: &AppState, payments: &dyn PaymentProvider, sta
     if next == OrderStatus::Dispatched {
         order_mail::dispatched(state, &txn, &order, now).await?;
     }
-    audit::record(&txn, Some(staff.account.id), &format!("order {}", next.as_str()), &order.number, &format!("from {}", current.as_str()), now).await?;
+    audit::record(
+        &txn,
+        Some(staff.account.id),
+        &format!("order {}", next.as_str()),
+        &order.number,
+        &format!("from {}", current.as_str()),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     state.mailer.wake();
     if next == OrderStatus::Cancelled {

@@ -96,7 +96,13 @@ impl PaymentProvider for TestGateway {
             let token = format!("tok_test_{}", URL_SAFE_NO_PAD.encode(bytes));
             let mut charges = self.charges.lock().map_err(|_| PaymentError::Unavailable("test gateway state poisoned".into()))?;
             charges.insert(token.clone(), TestCharge { amount, reference: reference.to_owned(), refunded: false });
-            Ok(Charge { token, brand: card.number.brand(), last4: card.number.last4().to_owned(), exp_month: card.expiry.month, exp_year: card.expiry.year })
+            Ok(Charge {
+                token,
+                brand: card.number.brand(),
+                last4: card.number.last4().to_owned(),
+                exp_month: card.expiry.month,
+                exp_year: card.expiry.year,
+            })
         })
     }
 
@@ -130,7 +136,10 @@ mod tests {
         assert_eq!((charge.brand, charge.last4.as_str(), charge.exp_month, charge.exp_year), (CardBrand::Visa, "4242", 12, 2030));
         assert!(charge.token.starts_with("tok_test_") && !charge.token.contains("4242"));
         assert_eq!(gateway.charge(&card(DECLINED_CARD), Money::from_pence(1000), "k2").await, Err(PaymentError::Declined));
-        assert!(matches!(gateway.charge(&card(PROVIDER_FAILURE_CARD), Money::from_pence(1), "k3").await, Err(PaymentError::Unavailable(_))));
+        assert!(matches!(
+            gateway.charge(&card(PROVIDER_FAILURE_CARD), Money::from_pence(1), "k3").await,
+            Err(PaymentError::Unavailable(_))
+        ));
         gateway.refund(&charge.token).await.unwrap();
         assert!(gateway.charge_of(&charge.token).unwrap().refunded);
         assert_eq!(gateway.refund("nope").await, Err(PaymentError::UnknownCharge));
