@@ -40,7 +40,10 @@ async fn export(State(state): State<AppState>, Query(query): Query<ExportQuery>,
     let (parts, _) = request.into_parts();
     let staff = match accounts::require_staff(&state, &parts).await {
         Ok(staff) => staff,
-        Err(error) => return (StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN), error.to_string()).into_response(),
+        Err(error) => {
+            return (StatusCode::from_u16(app::errors::Failure::status(&error)).unwrap_or(StatusCode::FORBIDDEN), error.to_string())
+                .into_response()
+        }
     };
     let filter = match ConsentLogFilter::parse(&query.consent_id, &query.account_id, &query.from, &query.to) {
         Ok(filter) => filter,

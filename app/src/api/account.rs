@@ -4,10 +4,10 @@
 // A server function takes each field of its form as an argument, as the browser posts them.
 #![allow(clippy::too_many_arguments)]
 
-pub use super::account_error::AccountError;
 use crate::domain::account::{SecondFactorStep, SessionSummary};
 use crate::domain::address::SavedAddress;
 use crate::domain::forms::FormReply;
+pub use crate::errors::account::AccountError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -184,7 +184,7 @@ pub async fn load_address(id: i32) -> Result<SavedAddress, AccountError> {
     }
     .await;
     if let Err(error) = &outcome {
-        crate::api::set_response_status(error.status());
+        crate::api::set_response_status(crate::errors::Failure::status(error));
     }
     outcome
 }

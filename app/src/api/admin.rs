@@ -1,10 +1,10 @@
 //! The staff area: the mail outbox and the audit log. Staff and admins only; every look at
 //! personal data here is itself written to the audit log.
 
-use crate::api::account_error::AccountError;
 use crate::domain::mail::{OutboxMessage, OutboxSummary};
 use crate::domain::paging::Paged;
 use crate::domain::staff::{AuditEntry, ChainReport, ConsentLogFilter, ConsentLogRow};
+use crate::errors::account::AccountError;
 use serde::{Deserialize, Serialize};
 
 /// The consent log page: the search as understood, one page of rows, and the chain check.
@@ -20,7 +20,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use crate::api::account_error::AccountError;
+    use crate::errors::account::AccountError;
     use crate::server::accounts::{audit, require_staff, SignedIn};
     use crate::server::state::{app_state, AppState};
 

@@ -7,54 +7,9 @@ use crate::domain::{
     paging::Paged,
     search::{SearchInputError, SearchParams},
 };
+pub use crate::errors::catalog::CatalogError;
 use leptos::prelude::*;
-use leptos::server_fn::{
-    codec::JsonEncoding,
-    error::{FromServerFnError, ServerFnErrorErr},
-};
 use serde::{Deserialize, Serialize};
-
-/// Everything that can go wrong while browsing; each variant's doc names its HTTP status.
-#[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize, Deserialize)]
-pub enum CatalogError {
-    /// 404
-    #[error("We couldn't find that product. It may have been removed or the address may be mistyped.")]
-    ProductNotFound,
-    /// 404
-    #[error("We couldn't find that category. It may have been renamed or the address may be mistyped.")]
-    CategoryNotFound,
-    /// 400; the search page shows it beside the field in error instead of failing.
-    #[error("{0}")]
-    InvalidSearch(SearchInputError),
-    /// 400: the call's arguments could not be read (issue 21); in plain words.
-    #[error("{0}")]
-    BadRequest(String),
-    /// 503: the database failed; details go to the log, not to the shopper.
-    #[error("Something went wrong on our side. Please try again in a moment.")]
-    Unavailable,
-    /// The request never reached the store (network down, or a malformed call).
-    #[error("We couldn't reach the store. Check your connection and try again.")]
-    Unreachable(String),
-}
-
-impl CatalogError {
-    pub fn status_code(&self) -> u16 {
-        match self {
-            Self::ProductNotFound | Self::CategoryNotFound => 404,
-            Self::InvalidSearch(_) | Self::BadRequest(_) => super::BAD_REQUEST,
-            Self::Unavailable => 503,
-            Self::Unreachable(_) => 502,
-        }
-    }
-}
-
-impl FromServerFnError for CatalogError {
-    type Encoder = JsonEncoding;
-
-    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        super::malformed_call(&value).map_or_else(|| Self::Unreachable(value.to_string()), Self::BadRequest)
-    }
-}
 
 /// Everything the search page shows: the form's category list and what the search gave.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -118,7 +73,7 @@ pub async fn search_catalog(params: SearchParams) -> Result<SearchPageData, Cata
         Ok(results) => Ok(results),
         Err(CatalogError::InvalidSearch(invalid)) => {
             if invalid.is_malformed() && !crate::api::request::parts().uri.path().starts_with("/api/") {
-                crate::api::set_response_status(crate::api::BAD_REQUEST);
+                crate::api::set_response_status(crate::errors::BAD_REQUEST);
             }
             Err(invalid)
         }
@@ -132,10 +87,7 @@ pub async fn search_catalog(params: SearchParams) -> Result<SearchPageData, Cata
 #[cfg(feature = "ssr")]
 fn respond<T>(result: Result<T, CatalogError>) -> Result<T, CatalogError> {
     if let Err(error) = &result {
-        if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-            let status = http::StatusCode::from_u16(error.status_code()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-            options.set_status(status);
-        }
+        crate::api::set_response_status(crate::errors::Failure::status(error));
     }
     result
 }

@@ -1,35 +1,9 @@
 //! Cookie decisions: the banner's "Accept all" / "Reject all" and the preferences form.
 
 use crate::domain::consent::ConsentChoices;
+pub use crate::errors::consent::ConsentError;
 use leptos::prelude::*;
-use leptos::server_fn::{
-    codec::JsonEncoding,
-    error::{FromServerFnError, ServerFnErrorErr},
-};
 use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-pub enum ConsentError {
-    /// 400
-    #[error("Choose “Accept all”, “Reject all” or your own settings.")]
-    UnknownDecision,
-    /// 400: the form's fields could not be read at all (issue 21); in plain words.
-    #[error("{0}")]
-    BadRequest(String),
-    /// 503: the decision was not recorded, so it is not acknowledged either.
-    #[error("Your choice could not be saved just now. Please try again.")]
-    NotRecorded,
-    #[error("We couldn't reach the store. Check your connection and try again.")]
-    Unreachable(String),
-}
-
-impl FromServerFnError for ConsentError {
-    type Encoder = JsonEncoding;
-
-    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        super::malformed_call(&value).map_or_else(|| Self::Unreachable(value.to_string()), Self::BadRequest)
-    }
-}
 
 /// What the browser is told once the decision is committed to the log: only what the page
 /// acts on (each field deserialized in the browser costs wasm; the receipt has the rest).

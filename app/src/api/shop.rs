@@ -4,31 +4,15 @@
 // A server function takes each field of its form as an argument, as the browser posts them.
 #![allow(clippy::too_many_arguments)]
 
-pub use super::shop_error::ShopError;
-use crate::domain::address::SavedAddress;
 use crate::domain::basket::BasketView;
 use crate::domain::forms::FormReply;
 use crate::domain::orders::{OrderDetail, OrderFilter, OrderSummary};
 use crate::domain::paging::Paged;
+pub use crate::errors::shop::ShopError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// The checkout page: the basket, what can be prefilled for an account holder, and the key
-/// that makes a repeated post of this page harmless.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckoutPage {
-    pub signed_in: bool,
-    pub name: String,
-    pub email: String,
-    pub telephone: String,
-    pub billing_addresses: Vec<SavedAddress>,
-    pub delivery_addresses: Vec<SavedAddress>,
-    pub checkout_key: String,
-    pub basket: BasketView,
-    pub outcome: Option<FormReply>,
-    /// The payment provider takes no real money (`PAYMENTS=test`): the page says so (S2).
-    pub test_mode: bool,
-}
+pub use crate::domain::checkout::CheckoutPage;
 
 /// Staff's order list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

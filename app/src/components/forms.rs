@@ -152,9 +152,9 @@ pub fn CsrfField(token: String) -> impl IntoView {
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use crate::api::account_error::AccountError;
-    use crate::api::shop_error::ShopError;
     use crate::domain::forms::{FieldError, FormReply};
+    use crate::errors::account::AccountError;
+    use crate::errors::shop::ShopError;
     use leptos::prelude::*;
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;

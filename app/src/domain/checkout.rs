@@ -393,6 +393,23 @@ fn address_choice(
     parsed.map(AddressChoice::Typed)
 }
 
+/// The checkout page: the basket, what can be prefilled for an account holder, and the key
+/// that makes a repeated post of this page harmless.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutPage {
+    pub signed_in: bool,
+    pub name: String,
+    pub email: String,
+    pub telephone: String,
+    pub billing_addresses: Vec<crate::domain::address::SavedAddress>,
+    pub delivery_addresses: Vec<crate::domain::address::SavedAddress>,
+    pub checkout_key: String,
+    pub basket: crate::domain::basket::BasketView,
+    pub outcome: Option<crate::domain::forms::FormReply>,
+    /// The payment provider takes no real money (`PAYMENTS=test`): the page says so (S2).
+    pub test_mode: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

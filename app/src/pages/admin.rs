@@ -1,13 +1,13 @@
 //! The staff area at /admin: the outbox (e-mails the store has written) and the audit log.
 //! Orders, consent logs and data requests join it as those capabilities land.
 
-use crate::api::account_error::AccountError;
 use crate::api::admin::{check_staff, load_audit_log, load_consent_log, load_outbox, load_outbox_message, ConsentLogView};
 use crate::components::notice::ErrorNotice;
 use crate::components::pagination::Pagination;
 use crate::domain::mail::{OutboxMessage, OutboxSummary};
 use crate::domain::paging::Paged;
 use crate::domain::staff::{AuditEntry, ChainReport};
+use crate::errors::account::AccountError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

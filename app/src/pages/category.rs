@@ -1,8 +1,9 @@
 //! A category: its products, a page at a time, in the order the shopper chooses.
 
-use crate::api::catalog::{load_category_page, CatalogError};
+use crate::api::catalog::load_category_page;
 use crate::components::{notice::ErrorNotice, pagination::Pagination, product_card::ProductGrid};
 use crate::domain::catalog::{CategoryPage as CategoryPageData, SortOrder};
+use crate::errors::catalog::CatalogError;
 use crate::pages::not_found::NotFoundContent;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,9 +1,10 @@
 //! One product: picture, price, stock and description.
 
-use crate::api::catalog::{load_product, CatalogError};
+use crate::api::catalog::load_product;
 use crate::components::forms::{EnhancedForm, TextField};
 use crate::components::notice::ErrorNotice;
 use crate::domain::catalog::ProductDetail;
+use crate::errors::catalog::CatalogError;
 use crate::pages::account::use_query_value;
 use crate::pages::not_found::NotFoundContent;
 use leptos::prelude::*;

@@ -2,7 +2,7 @@
 //! shopper's typing without a full reload (the address bar keeps the search shareable).
 //! The page has one resource and one Transition: the form stays in place while results change.
 
-use crate::api::catalog::{search_catalog, CatalogError, SearchPageData, SearchResults};
+use crate::api::catalog::{search_catalog, SearchPageData, SearchResults};
 use crate::components::{
     notice::{ErrorNotice, ErrorSummary},
     pagination::Pagination,
@@ -12,6 +12,7 @@ use crate::domain::{
     catalog::{CategorySummary, SortOrder},
     search::{SearchInputError, SearchParams},
 };
+use crate::errors::catalog::CatalogError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{

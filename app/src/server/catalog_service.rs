@@ -4,7 +4,6 @@
 use super::catalog_cache::CatalogSnapshot;
 use super::entities::{category, product};
 use super::state::AppState;
-use crate::api::catalog::CatalogError;
 use crate::domain::{
     catalog::{CategoryPage, CategorySummary, HomePage, ProductDetail, ProductSummary, SortOrder, StockLevel, PRODUCTS_PER_PAGE},
     money::Money,
@@ -13,6 +12,7 @@ use crate::domain::{
     search::{relevance, SearchInputError, SearchQuery, SearchableText},
     slug::Slug,
 };
+use crate::errors::catalog::CatalogError;
 use std::{cmp::Ordering, sync::Arc};
 
 /// How many featured products the home page shows.

@@ -2,8 +2,8 @@
 //! goes out only if the change it reports was committed.
 
 use super::{registration::verification_binding, tokens, CHANGE_LINK_VALID_FOR, RESET_LINK_VALID_FOR, VERIFY_LINK_VALID_FOR};
-use crate::api::account_error::AccountError;
 use crate::domain::account::EmailAddress;
+use crate::errors::account::AccountError;
 use crate::server::entities::account;
 use crate::server::mail::{templates, MailError, OutgoingMail};
 use crate::server::state::AppState;

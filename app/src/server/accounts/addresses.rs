@@ -2,9 +2,9 @@
 //! is scoped to the signed-in account, so another account's address is simply "not found".
 
 use super::SignedIn;
-use crate::api::account_error::AccountError;
 use crate::domain::address::{AddressForm, AddressKind, PostalAddress, SavedAddress};
 use crate::domain::forms::{FormReply, Validation};
+use crate::errors::account::AccountError;
 use crate::server::entities::account_address;
 use chrono::{DateTime, Utc};
 use sea_orm::{prelude::*, ActiveValue::Set, ConnectionTrait, DatabaseConnection, QueryFilter, QueryOrder, TransactionTrait};

@@ -17,8 +17,8 @@ pub mod staff;
 pub mod throttle;
 pub mod tokens;
 
-use crate::api::account_error::AccountError;
 use crate::domain::account::{EmailAddress, Role};
+use crate::errors::account::AccountError;
 use crate::server::entities::account;
 use crate::server::state::AppState;
 use chrono::Duration;
@@ -74,8 +74,8 @@ pub async fn require_signed_in_form(state: &AppState, parts: &Parts, csrf_token:
 
 /// Staff only: customers get `Forbidden`. S11: every staff page and server function comes
 /// through here, and a staff session counts only once its second factor is confirmed; until
-/// then it is `NotSignedIn`, so a page sends the visitor to sign in, which sends a session that
-/// owes its code on to `/account/two-factor` (coming back afterwards), and a call gets a 401.
+/// then it is `SecondFactorRequired`, so a page sends the visitor straight to
+/// `/account/two-factor` (coming back afterwards), and a call gets a 401.
 pub async fn require_staff(state: &AppState, parts: &Parts) -> Result<SignedIn, AccountError> {
     let signed_in = require_signed_in(state, parts).await?;
     if !signed_in.role().is_staff() {
@@ -83,7 +83,7 @@ pub async fn require_staff(state: &AppState, parts: &Parts) -> Result<SignedIn, 
     }
     if signed_in.session.second_factor_at.is_none() {
         tracing::info!(account_id = signed_in.account.id, "staff area refused: the second factor is not confirmed yet");
-        return Err(AccountError::NotSignedIn);
+        return Err(AccountError::SecondFactorRequired);
     }
     Ok(signed_in)
 }

@@ -2,9 +2,9 @@
 //! Every function takes the `SignedIn` account, so it can only ever change that account.
 
 use super::{account_mail, find_by_email, passwords, sessions, tokens, SignedIn};
-use crate::api::account_error::AccountError;
 use crate::domain::account::{EmailAddress, NewPassword, PersonName, Telephone};
 use crate::domain::forms::{FieldError, FormReply, Validation};
+use crate::errors::account::AccountError;
 use crate::server::entities::account;
 use crate::server::state::AppState;
 use chrono::{DateTime, Utc};

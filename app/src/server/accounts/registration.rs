@@ -2,9 +2,9 @@
 //! confirming the e-mail address by a signed link.
 
 use super::{account_mail, find_by_email, passwords, sign_in::mail_request_admitted, tokens};
-use crate::api::account_error::AccountError;
 use crate::domain::account::{EmailAddress, NewPassword, PersonName, Role, Telephone};
 use crate::domain::forms::{FormReply, Validation};
+use crate::errors::account::AccountError;
 use crate::server::entities::account;
 use crate::server::state::AppState;
 use chrono::{DateTime, Utc};

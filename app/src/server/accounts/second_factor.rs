@@ -6,9 +6,9 @@
 //! The secret is sealed at rest (XChaCha20-Poly1305, bound to its account) and never logged.
 
 use super::{audit, sessions, sign_in, throttle, SignedIn};
-use crate::api::account_error::AccountError;
 use crate::domain::account::{Role, SecondFactorStep};
 use crate::domain::forms::{safe_local_path, FieldError, FormReply};
+use crate::errors::account::AccountError;
 use crate::server::entities::account;
 use crate::server::keys::StoreKeys;
 use crate::server::state::AppState;
@@ -99,13 +99,10 @@ fn totp(secret: &[u8], account_name: &str) -> Result<Totp, AccountError> {
         })
 }
 
-/// The key that seals authenticator secrets. `StoreKeys` has none of this purpose, so one is
-/// derived from the link-token key with HKDF under its own label: independent of that key's
-/// own use, and of every other.
+/// The key that seals authenticator secrets: a key of its own (`StoreKeys::second_factor`).
 fn sealing_key(keys: &StoreKeys) -> [u8; 32] {
-    let hkdf = hkdf::Hkdf::<sha2::Sha256>::new(Some(b"sop-store second factor"), &keys.link_tokens);
     let mut key = [0u8; 32];
-    hkdf.expand(b"totp secrets v1", &mut key).unwrap_or_else(|_| unreachable!("32 bytes is a valid HKDF length"));
+    key.copy_from_slice(&keys.second_factor[..32]);
     key
 }
 

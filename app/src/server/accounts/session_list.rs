@@ -2,9 +2,9 @@
 //! "Sign out everywhere else", which ends every session but the one asking.
 
 use super::{sessions, SignedIn};
-use crate::api::account_error::AccountError;
 use crate::domain::account::SessionSummary;
 use crate::domain::forms::FormReply;
+use crate::errors::account::AccountError;
 use crate::server::state::AppState;
 use chrono::{DateTime, Utc};
 

@@ -2,9 +2,9 @@
 //! address has an account; attempts are rate limited per account and per client network.
 
 use super::{account_mail, find_by_email, passwords, second_factor, sessions, throttle, tokens, SignedIn};
-use crate::api::account_error::AccountError;
 use crate::domain::account::{EmailAddress, NewPassword, Role};
 use crate::domain::forms::{safe_local_path, FieldError, FormReply, Validation};
+use crate::errors::account::AccountError;
 use crate::server::consent_service;
 use crate::server::entities::account;
 use crate::server::state::AppState;

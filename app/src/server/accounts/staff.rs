@@ -4,8 +4,8 @@
 //! first sign-in (`second_factor`), so nothing about it is made here.
 
 use super::{audit, find_by_email, passwords, sessions};
-use crate::api::account_error::AccountError;
 use crate::domain::account::{EmailAddress, NewPassword, PersonName, Role};
+use crate::errors::account::AccountError;
 use crate::server::entities::account;
 use chrono::{DateTime, Utc};
 use sea_orm::{prelude::*, ActiveValue::Set, DatabaseConnection, TransactionTrait};

@@ -2,9 +2,9 @@
 //! `sop_session` cookie, P26/P27), an account holder's to their account, so it follows them
 //! across devices. Stock is not reserved by a basket; it is checked again at checkout.
 
-use crate::api::shop_error::ShopError;
 use crate::domain::basket::{capped_quantity, merged_quantity, parse_quantity, BasketChange, BasketLineView, BasketView};
 use crate::domain::forms::{FieldError, FormReply};
+use crate::errors::shop::ShopError;
 use crate::server::accounts::{
     self,
     sessions::{self, CurrentSession},

@@ -6,14 +6,14 @@
 use super::basket::{self, BasketOwner, StoredLine};
 use super::payments::{Charge, PaymentError, PaymentProvider};
 use super::{order_mail, orders};
-use crate::api::shop::CheckoutPage;
-use crate::api::shop_error::ShopError;
 use crate::domain::address::{AddressKind, PostalAddress, SavedAddress};
 use crate::domain::basket::{changes_since, BasketView};
 use crate::domain::catalog::LOW_STOCK_THRESHOLD;
+use crate::domain::checkout::CheckoutPage;
 use crate::domain::checkout::{AddressChoice, CheckoutForm, CheckoutRequest, OrderTotals};
 use crate::domain::forms::{FieldError, FormReply};
 use crate::domain::orders::{order_number, OrderDetail, OrderLineView, OrderStatus, OrderSummary, LEGAL_BASIS, RETENTION_YEARS};
+use crate::errors::shop::ShopError;
 use crate::server::accounts::{self, addresses};
 use crate::server::entities::{account, customer_order, order_line, product};
 use crate::server::state::AppState;

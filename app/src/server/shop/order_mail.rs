@@ -1,9 +1,9 @@
 //! The shop's e-mails, queued in the transaction of the change they report.
 
 use super::orders;
-use crate::api::shop_error::ShopError;
 use crate::domain::checkout::DeliveryMethod;
 use crate::domain::orders::OrderDetail;
+use crate::errors::shop::ShopError;
 use crate::server::entities::customer_order;
 use crate::server::mail::templates;
 use crate::server::state::AppState;

@@ -3,12 +3,12 @@
 //! link from its confirmation e-mail; anyone else gets the same "not found" as for no order.
 
 use super::{order_mail, payments::PaymentProvider};
-use crate::api::shop_error::ShopError;
 use crate::domain::address::PostalAddress;
 use crate::domain::checkout::{DeliveryMethod, OrderTotals};
 use crate::domain::money::Money;
 use crate::domain::orders::{describe_card, is_order_number, OrderDetail, OrderFilter, OrderLineView, OrderStatus, OrderSummary};
 use crate::domain::paging::{PageNumber, Paged};
+use crate::errors::shop::ShopError;
 use crate::server::accounts::{audit, SignedIn};
 use crate::server::entities::{customer_order, order_line, product};
 use crate::server::state::AppState;

@@ -2,6 +2,7 @@
 //! Expected outcomes (a field in error, a declined card, a basket that changed) are not
 //! errors: they come back as a `FormReply`.
 
+use super::FailureKind;
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
@@ -13,6 +14,9 @@ pub enum ShopError {
     /// 401
     #[error("Sign in to see this page.")]
     NotSignedIn,
+    /// 401: staff who have not confirmed their second factor yet (pages redirect to it).
+    #[error("Enter the code from your authenticator app to open this page.")]
+    SecondFactorRequired,
     /// 403: signed in, but not staff.
     #[error("Your account cannot open this page.")]
     Forbidden,
@@ -26,6 +30,9 @@ pub enum ShopError {
     /// 404: missing, or someone else's; the two are never told apart.
     #[error("We could not find that order.")]
     OrderNotFound,
+    /// 404: something else that is missing (an address of the shopper's, say).
+    #[error("We could not find that.")]
+    NotFound,
     /// 404
     #[error("We could not find that product. It may have been removed.")]
     ProductNotFound,
@@ -39,25 +46,17 @@ pub enum ShopError {
     Unreachable(String),
 }
 
-impl ShopError {
-    pub fn status(&self) -> u16 {
+impl super::Failure for ShopError {
+    fn kind(&self) -> FailureKind {
         match self {
-            Self::NotSignedIn => 401,
-            Self::BadRequest(_) => super::BAD_REQUEST,
-            Self::Forbidden | Self::FormExpired => 403,
-            Self::OrderNotFound | Self::ProductNotFound => 404,
-            Self::PaymentUnavailable | Self::Unavailable | Self::Unreachable(_) => 503,
+            Self::NotSignedIn => FailureKind::NotSignedIn,
+            Self::SecondFactorRequired => FailureKind::SecondFactorRequired,
+            Self::BadRequest(_) => FailureKind::BadRequest,
+            Self::Forbidden | Self::FormExpired => FailureKind::Forbidden,
+            Self::NotFound | Self::OrderNotFound | Self::ProductNotFound => FailureKind::NotFound,
+            Self::PaymentUnavailable | Self::Unavailable => FailureKind::Unavailable,
+            Self::Unreachable(_) => FailureKind::Unreachable,
         }
-    }
-}
-
-impl super::FormFailure for ShopError {
-    fn status(&self) -> u16 {
-        ShopError::status(self)
-    }
-
-    fn needs_sign_in(&self) -> bool {
-        *self == Self::NotSignedIn
     }
 }
 
@@ -85,17 +84,20 @@ impl From<crate::server::mail::MailError> for ShopError {
     }
 }
 
-#[cfg(feature = "ssr")]
-impl From<crate::api::account_error::AccountError> for ShopError {
-    fn from(error: crate::api::account_error::AccountError) -> Self {
-        use crate::api::account_error::AccountError as A;
+/// An account failure met while shopping keeps its kind and its words: a missing address is
+/// not a missing order (issue 21).
+impl From<super::account::AccountError> for ShopError {
+    fn from(error: super::account::AccountError) -> Self {
+        use super::account::AccountError as A;
         match error {
             A::NotSignedIn => Self::NotSignedIn,
+            A::SecondFactorRequired => Self::SecondFactorRequired,
             A::Forbidden => Self::Forbidden,
             A::FormExpired => Self::FormExpired,
-            A::NotFound => Self::OrderNotFound,
+            A::NotFound => Self::NotFound,
             A::BadRequest(message) => Self::BadRequest(message),
-            A::LinkInvalid | A::Unavailable => Self::Unavailable,
+            A::LinkInvalid => Self::BadRequest(A::LinkInvalid.to_string()),
+            A::Unavailable => Self::Unavailable,
             A::Unreachable(message) => Self::Unreachable(message),
         }
     }

@@ -1,5 +1,6 @@
-//! The accounts capability's one error type, shared by its server functions and pages.
+//! The accounts capability's one error type, returned by its services and server functions.
 
+use super::FailureKind;
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
@@ -8,9 +9,11 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum AccountError {
-    /// 401
     #[error("Sign in to see this page.")]
     NotSignedIn,
+    /// Staff signed in with their password, but have not confirmed their second factor yet.
+    #[error("Enter the code from your authenticator app to open this page.")]
+    SecondFactorRequired,
     /// 403: signed in, but not allowed (a customer in the staff area).
     #[error("Your account cannot open this page.")]
     Forbidden,
@@ -34,25 +37,17 @@ pub enum AccountError {
     Unreachable(String),
 }
 
-impl AccountError {
-    pub fn status(&self) -> u16 {
+impl super::Failure for AccountError {
+    fn kind(&self) -> FailureKind {
         match self {
-            Self::NotSignedIn => 401,
-            Self::Forbidden | Self::FormExpired => 403,
-            Self::NotFound => 404,
-            Self::LinkInvalid | Self::BadRequest(_) => super::BAD_REQUEST,
-            Self::Unavailable | Self::Unreachable(_) => 503,
+            Self::NotSignedIn => FailureKind::NotSignedIn,
+            Self::SecondFactorRequired => FailureKind::SecondFactorRequired,
+            Self::Forbidden | Self::FormExpired => FailureKind::Forbidden,
+            Self::NotFound => FailureKind::NotFound,
+            Self::LinkInvalid | Self::BadRequest(_) => FailureKind::BadRequest,
+            Self::Unavailable => FailureKind::Unavailable,
+            Self::Unreachable(_) => FailureKind::Unreachable,
         }
-    }
-}
-
-impl super::FormFailure for AccountError {
-    fn status(&self) -> u16 {
-        AccountError::status(self)
-    }
-
-    fn needs_sign_in(&self) -> bool {
-        *self == Self::NotSignedIn
     }
 }
 
