@@ -189,6 +189,15 @@ async fn s5_a_forged_confirmation_link_tells_nothing_about_accounts(backend: Bac
     assert_eq!(existing.0, 400);
     assert_eq!(existing, missing);
 
+    // A forged e-mail change link: the same answer for an existing account and a missing one.
+    let forged_change = |id: i32, email: &str| {
+        tokens::issue(b"not the store's key", tokens::TokenPurpose::ChangeEmail, id, "new@example.com", email, Utc::now() + Duration::hours(1))
+    };
+    let existing = post_json(&app, "/api/account/confirm-email-change", &[("token", &forged_change(ann.id, "ann@example.com"))], None).await;
+    let missing = post_json(&app, "/api/account/confirm-email-change", &[("token", &forged_change(bob.id + 1000, ""))], None).await;
+    assert_eq!(existing.0, 400, "{existing:?}");
+    assert_eq!(existing, missing);
+
     // The real link still works, and a second click is harmless.
     let link = link_in_mail(&app, "bob@example.com", "/account/confirm-email").await;
     for _ in 0..2 {

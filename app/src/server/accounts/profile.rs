@@ -101,8 +101,12 @@ pub async fn request_email_change(
 /// Follows an e-mail change link: the link is bound to the old address, so it works once.
 pub async fn confirm_email_change(state: &AppState, token: &str, now: DateTime<Utc>) -> Result<FormReply, AccountError> {
     let unchecked = tokens::open(tokens::TokenPurpose::ChangeEmail, token, now).map_err(|_| AccountError::LinkInvalid)?;
-    let account = account::Entity::find_by_id(unchecked.account_id).one(&state.db).await?.ok_or(AccountError::LinkInvalid)?;
-    let checked = unchecked.check(&state.keys.link_tokens, &account.email).map_err(|_| AccountError::LinkInvalid)?;
+    // The link is bound to the account's current address, so the row is read first; an unknown
+    // account still gets its signature checked (against nothing) and the same answer as a
+    // forged link, so neither the answer nor its timing says whether account N exists (S5).
+    let account = account::Entity::find_by_id(unchecked.account_id).one(&state.db).await?;
+    let checked = unchecked.check(&state.keys.link_tokens, account.as_ref().map_or("", |a| a.email.as_str()));
+    let (Some(account), Ok(checked)) = (account, checked) else { return Err(AccountError::LinkInvalid) };
     let new_email = EmailAddress::parse(&checked.extra).map_err(|_| AccountError::LinkInvalid)?;
     if find_by_email(&state.db, &new_email).await?.is_some() {
         return Ok(FormReply::rejected(
