@@ -9,8 +9,6 @@ use app::server::accounts::{passwords, registration, staff, tokens};
 use app::server::entities::account;
 use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use std::io::Write;
-use std::process::{Command, Stdio};
 use support::accounts::*;
 use support::{spawn_app, Backend, TestApp};
 
@@ -191,9 +189,17 @@ async fn s5_a_forged_confirmation_link_tells_nothing_about_accounts(backend: Bac
 
     // A forged e-mail change link: the same answer for an existing account and a missing one.
     let forged_change = |id: i32, email: &str| {
-        tokens::issue(b"not the store's key", tokens::TokenPurpose::ChangeEmail, id, "new@example.com", email, Utc::now() + Duration::hours(1))
+        tokens::issue(
+            b"not the store's key",
+            tokens::TokenPurpose::ChangeEmail,
+            id,
+            "new@example.com",
+            email,
+            Utc::now() + Duration::hours(1),
+        )
     };
-    let existing = post_json(&app, "/api/account/confirm-email-change", &[("token", &forged_change(ann.id, "ann@example.com"))], None).await;
+    let existing =
+        post_json(&app, "/api/account/confirm-email-change", &[("token", &forged_change(ann.id, "ann@example.com"))], None).await;
     let missing = post_json(&app, "/api/account/confirm-email-change", &[("token", &forged_change(bob.id + 1000, ""))], None).await;
     assert_eq!(existing.0, 400, "{existing:?}");
     assert_eq!(existing, missing);
@@ -226,19 +232,9 @@ async fn s5_a_taken_address_costs_the_same_hash_as_a_free_one(backend: Backend) 
     assert_eq!(mails, ["ann@example.com", "ann@example.com"], "a confirmation, then the 'already registered' note");
 }
 
-/// Runs the real binary's `admin create` against the test's database.
+/// `server admin create` of an admin with this password.
 fn admin_create(app: &TestApp, email: &str, password: &str) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["admin", "create", "--email", email, "--role", "admin", "--password-stdin"])
-        .env("DATABASE_URL", app.db.url())
-        .env("DEMO_DATA", "false")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the server binary runs");
-    child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
+    support::accounts::admin_create(app, email, "Store administrator", "admin", password)
 }
 
 // S6: someone registers the future admin's address first, with a password of their own; the

@@ -128,23 +128,7 @@ async fn p25_b10_basket_checkout_and_sign_in_set_only_declared_cookies(backend: 
     let (status, body) = post_json(&app, "/api/checkout/load", &[], Some(&cookie)).await;
     assert_eq!(status, 200, "{body}");
     let page: CheckoutPage = serde_json::from_str(&body).unwrap();
-    let fields = [
-        ("csrf_token", page.basket.csrf_token.as_deref().unwrap()),
-        ("checkout_key", page.checkout_key.as_str()),
-        ("basket_seen", page.basket.seen.as_str()),
-        ("name", "Cara Crawl"),
-        ("email", "cara@example.com"),
-        ("telephone", "0161 496 0000"),
-        ("billing_line1", "1 High Street"),
-        ("billing_city", "Leeds"),
-        ("billing_postcode", "LS1 1AA"),
-        ("billing_country", "United Kingdom"),
-        ("delivery_same", "yes"),
-        ("delivery_method", "standard"),
-        ("card_number", "4242 4242 4242 4242"),
-        ("card_expiry", "12/30"),
-        ("card_cvc", "123"),
-    ];
+    let fields = support::shop::guest_fields(&page, "cara@example.com", "4242 4242 4242 4242");
     let placed = post_json_response(&app, "/api/checkout/place", &fields, Some(&cookie)).await;
     assert_eq!(placed.status().as_u16(), 200);
     seen.extend(set_cookies("/api/checkout/place", &placed));

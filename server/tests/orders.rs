@@ -11,6 +11,7 @@ use app::domain::forms::FormReply;
 use app::domain::orders::OrderDetail;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use support::accounts::*;
+use support::shop::guest_fields;
 use support::{spawn_app, Backend, TestApp};
 
 const CARD: &str = "4242 4242 4242 4242";
@@ -57,26 +58,6 @@ async fn checkout_page(app: &TestApp, cookie: &str) -> CheckoutPage {
     let (status, body) = post_json(app, "/api/checkout/load", &[], Some(cookie)).await;
     assert_eq!(status, 200, "{body}");
     serde_json::from_str(&body).unwrap()
-}
-
-fn guest_fields<'a>(page: &'a CheckoutPage, email: &'a str, card: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("csrf_token", page.basket.csrf_token.as_deref().unwrap()),
-        ("checkout_key", &page.checkout_key),
-        ("basket_seen", &page.basket.seen),
-        ("name", "Gus Guest"),
-        ("email", email),
-        ("telephone", "0161 496 0000"),
-        ("billing_line1", "1 High Street"),
-        ("billing_city", "Leeds"),
-        ("billing_postcode", "LS1 1AA"),
-        ("billing_country", "United Kingdom"),
-        ("delivery_same", "yes"),
-        ("delivery_method", "standard"),
-        ("card_number", card),
-        ("card_expiry", "12/30"),
-        ("card_cvc", "123"),
-    ]
 }
 
 async fn place(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> FormReply {

@@ -7,8 +7,7 @@ mod support;
 use app::domain::account::SecondFactorStep;
 use app::domain::forms::FormReply;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use std::io::Write;
-use std::process::{Command, Stdio};
+
 use support::accounts::*;
 use support::{spawn_app, Backend, TestApp};
 
@@ -18,17 +17,7 @@ const CHROME: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML,
 
 /// Runs the real binary's `admin create` for a staff account; returns what it printed.
 fn create_staff(app: &TestApp) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["admin", "create", "--email", STAFF_EMAIL, "--name", "Sam Staff", "--role", "staff", "--password-stdin"])
-        .env("DATABASE_URL", app.db.url())
-        .env("DEMO_DATA", "false")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the server binary runs");
-    child.stdin.take().unwrap().write_all(format!("{STAFF_PASSWORD}\n").as_bytes()).unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = support::accounts::admin_create(app, STAFF_EMAIL, "Sam Staff", "staff", STAFF_PASSWORD);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8_lossy(&output.stdout).into_owned()
 }

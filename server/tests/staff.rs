@@ -5,26 +5,15 @@
 mod support;
 
 use sea_orm::{Database, EntityTrait};
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use support::accounts::*;
 use support::{spawn_app, Backend, TestApp};
 
 const ADMIN_PASSWORD: &str = "staff only passphrase";
 
-/// Runs the real binary's `admin create` against the test's database.
+/// `server admin create` with this test's admin password.
 fn admin_create(app: &TestApp, email: &str, role: &str) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["admin", "create", "--email", email, "--role", role, "--password-stdin"])
-        .env("DATABASE_URL", app.db.url())
-        .env("DEMO_DATA", "false")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the server binary runs");
-    child.stdin.take().unwrap().write_all(format!("{ADMIN_PASSWORD}\n").as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
+    support::accounts::admin_create(app, email, "Store administrator", role, ADMIN_PASSWORD)
 }
 
 /// Runs the real binary's `mail show` against the test's database.

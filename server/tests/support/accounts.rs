@@ -208,3 +208,21 @@ pub async fn staff_signed_in(app: &TestApp, email: &str, password: &str) -> Stri
     assert!(reply.is_ok(), "the code was refused: {reply:?}");
     cookie.expect("a renewed session")
 }
+
+/// Runs the real binary's `server admin create` against the test's database, the password on
+/// standard input as an operator would pipe it.
+pub fn admin_create(app: &TestApp, email: &str, name: &str, role: &str, password: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["admin", "create", "--email", email, "--name", name, "--role", role, "--password-stdin"])
+        .env("DATABASE_URL", app.db.url())
+        .env("DEMO_DATA", "false")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the server binary runs");
+    child.stdin.take().expect("its standard input").write_all(format!("{password}\n").as_bytes()).expect("the password is written");
+    child.wait_with_output().expect("the command finishes")
+}

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod crawl;
 pub mod logs;
+pub mod shop;
 
 use app::server::state::AppState;
 use sea_orm::{ConnectionTrait, Database};
