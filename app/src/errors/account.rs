@@ -1,10 +1,6 @@
 //! The accounts capability's one error type, returned by its services and server functions.
 
 use super::FailureKind;
-use leptos::server_fn::{
-    codec::JsonEncoding,
-    error::{FromServerFnError, ServerFnErrorErr},
-};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -51,13 +47,7 @@ impl super::Failure for AccountError {
     }
 }
 
-impl FromServerFnError for AccountError {
-    type Encoder = JsonEncoding;
-
-    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        super::malformed_call(&value).map_or_else(|| Self::Unreachable(value.to_string()), Self::BadRequest)
-    }
-}
+super::server_fn_error!(AccountError);
 
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AccountError {

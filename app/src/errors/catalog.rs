@@ -2,10 +2,6 @@
 
 use super::FailureKind;
 use crate::domain::search::SearchInputError;
-use leptos::server_fn::{
-    codec::JsonEncoding,
-    error::{FromServerFnError, ServerFnErrorErr},
-};
 use serde::{Deserialize, Serialize};
 
 /// Everything that can go wrong while browsing; each variant's doc names its HTTP status.
@@ -42,10 +38,4 @@ impl super::Failure for CatalogError {
     }
 }
 
-impl FromServerFnError for CatalogError {
-    type Encoder = JsonEncoding;
-
-    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        super::malformed_call(&value).map_or_else(|| Self::Unreachable(value.to_string()), Self::BadRequest)
-    }
-}
+super::server_fn_error!(CatalogError);

@@ -1,10 +1,6 @@
 //! Cookie decisions: their one error type.
 
 use super::FailureKind;
-use leptos::server_fn::{
-    codec::JsonEncoding,
-    error::{FromServerFnError, ServerFnErrorErr},
-};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -32,10 +28,4 @@ impl super::Failure for ConsentError {
     }
 }
 
-impl FromServerFnError for ConsentError {
-    type Encoder = JsonEncoding;
-
-    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        super::malformed_call(&value).map_or_else(|| Self::Unreachable(value.to_string()), Self::BadRequest)
-    }
-}
+super::server_fn_error!(ConsentError);

@@ -4,6 +4,22 @@
 //! being told, whichever capability reports it ([`FailureKind`]); each error type says only
 //! which kind each of its variants is.
 
+/// How a capability's error arrives from a failed server-function call: a call whose
+/// arguments could not be read is its `BadRequest` (in plain words, [`malformed_call`]); any other
+/// failure of the call itself is its `Unreachable`. One definition for every capability.
+macro_rules! server_fn_error {
+    ($error:ty) => {
+        impl leptos::server_fn::error::FromServerFnError for $error {
+            type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+            fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+                super::malformed_call(&value).map_or_else(|| Self::Unreachable(value.to_string()), Self::BadRequest)
+            }
+        }
+    };
+}
+use server_fn_error;
+
 pub mod account;
 pub mod catalog;
 pub mod consent;

@@ -3,10 +3,6 @@
 //! errors: they come back as a `FormReply`.
 
 use super::FailureKind;
-use leptos::server_fn::{
-    codec::JsonEncoding,
-    error::{FromServerFnError, ServerFnErrorErr},
-};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -60,13 +56,7 @@ impl super::Failure for ShopError {
     }
 }
 
-impl FromServerFnError for ShopError {
-    type Encoder = JsonEncoding;
-
-    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        super::malformed_call(&value).map_or_else(|| Self::Unreachable(value.to_string()), Self::BadRequest)
-    }
-}
+super::server_fn_error!(ShopError);
 
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for ShopError {

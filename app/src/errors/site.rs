@@ -1,10 +1,6 @@
 //! Facts about the store itself: the one error type of their server functions.
 
 use super::FailureKind;
-use leptos::server_fn::{
-    codec::JsonEncoding,
-    error::{FromServerFnError, ServerFnErrorErr},
-};
 use serde::{Deserialize, Serialize};
 
 /// Reading the store's own configuration cannot fail; only the call to the store can.
@@ -26,10 +22,4 @@ impl super::Failure for SiteError {
     }
 }
 
-impl FromServerFnError for SiteError {
-    type Encoder = JsonEncoding;
-
-    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        super::malformed_call(&value).map_or_else(|| Self::Unreachable(value.to_string()), Self::BadRequest)
-    }
-}
+super::server_fn_error!(SiteError);
