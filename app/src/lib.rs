@@ -130,6 +130,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/register/check-email") view={Lazy::<CheckEmailRoute>::new()}/>
                     <Route path=path!("/account/sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/newsletter") view={Lazy::<NewsletterRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/newsletter/confirm") view={Lazy::<ConfirmSubscriptionRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/newsletter/preferences") view={Lazy::<NewsletterPreferencesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/sign-in/link") view={Lazy::<SignInLinkRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/two-factor") view={Lazy::<TwoFactorRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/reset") view={Lazy::<ResetRequestRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/reset/new") view={Lazy::<NewPasswordRoute>::new()} ssr=SsrMode::Async/>

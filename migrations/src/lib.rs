@@ -10,6 +10,7 @@ mod m20261130_000005_create_orders;
 mod m20261203_000006_add_outbox_secret_link;
 mod m20261203_000007_create_consent_chain_checkpoint;
 mod m20261203_000008_add_second_factor;
+mod m20261204_000009_create_marketing;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000006_add_outbox_secret_link::Migration),
             Box::new(m20261203_000007_create_consent_chain_checkpoint::Migration),
             Box::new(m20261203_000008_add_second_factor::Migration),
+            Box::new(m20261204_000009_create_marketing::Migration),
         ]
     }
 }

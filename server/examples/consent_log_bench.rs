@@ -44,6 +44,7 @@ async fn main() -> Result<(), String> {
                         browser_family: "Chrome".into(),
                         text_hash: "a".repeat(64),
                         ip_hash: "b".repeat(64),
+                        purpose: app::domain::consent::ConsentPurpose::Cookies,
                     };
                     let one = Instant::now();
                     log.append(decision).await.map_err(|e| e.to_string())?;

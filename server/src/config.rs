@@ -55,11 +55,18 @@ pub struct ConnectionLimits {
     pub header_read_timeout: std::time::Duration,
     /// Connections served at once (`MAX_CONNECTIONS`); further ones wait in the OS backlog.
     pub max_connections: usize,
+    /// A connection whose client takes nothing of its response for this long is closed
+    /// (`WRITE_STALL_TIMEOUT_SECS`): per pause, so a slow download that keeps moving is not.
+    pub write_stall_timeout: std::time::Duration,
 }
 
 impl Default for ConnectionLimits {
     fn default() -> Self {
-        Self { header_read_timeout: std::time::Duration::from_secs(10), max_connections: 1024 }
+        Self {
+            header_read_timeout: std::time::Duration::from_secs(10),
+            max_connections: 1024,
+            write_stall_timeout: std::time::Duration::from_secs(30),
+        }
     }
 }
 
@@ -303,6 +310,12 @@ impl Config {
                 " of seconds",
             )?),
             max_connections: whole_number("MAX_CONNECTIONS", default_limits.max_connections as u64, 100_000, "")? as usize,
+            write_stall_timeout: std::time::Duration::from_secs(whole_number(
+                "WRITE_STALL_TIMEOUT_SECS",
+                default_limits.write_stall_timeout.as_secs(),
+                600,
+                " of seconds",
+            )?),
         };
         let payments = PaymentsConfig::parse(get("PAYMENTS").as_deref(), secure_cookies)
             .map_err(|problem| invalid("PAYMENTS", get("PAYMENTS").as_deref().unwrap_or("<unset>"), problem))?;
@@ -450,15 +463,27 @@ mod tests {
         assert!(error.starts_with("TRUSTED_PROXIES is invalid"), "{error}");
     }
 
-    // S9: slow clients meet a header deadline and a cap on open connections, both configurable.
+    // S9: slow clients meet a header deadline, a cap on open connections and a limit on how long
+    // a response may wait for them to read it, all configurable.
     #[test]
-    fn s9_connection_limits_default_to_ten_seconds_and_1024_connections() {
+    fn s9_connection_limits_default_to_ten_seconds_1024_connections_and_a_thirty_second_write_stall() {
         let limits = config(&[]).unwrap().connections;
         assert_eq!(limits.header_read_timeout, std::time::Duration::from_secs(10));
         assert_eq!(limits.max_connections, 1024);
-        let limits = config(&[("HEADER_READ_TIMEOUT_SECS", "1"), ("MAX_CONNECTIONS", "100000")]).unwrap().connections;
-        assert_eq!(limits, ConnectionLimits { header_read_timeout: std::time::Duration::from_secs(1), max_connections: 100_000 });
+        assert_eq!(limits.write_stall_timeout, std::time::Duration::from_secs(30));
+        let limits = config(&[("HEADER_READ_TIMEOUT_SECS", "1"), ("MAX_CONNECTIONS", "100000"), ("WRITE_STALL_TIMEOUT_SECS", "1")])
+            .unwrap()
+            .connections;
+        assert_eq!(
+            limits,
+            ConnectionLimits {
+                header_read_timeout: std::time::Duration::from_secs(1),
+                max_connections: 100_000,
+                write_stall_timeout: std::time::Duration::from_secs(1),
+            }
+        );
         assert_eq!(config(&[("HEADER_READ_TIMEOUT_SECS", "120")]).unwrap().connections.header_read_timeout.as_secs(), 120);
+        assert_eq!(config(&[("WRITE_STALL_TIMEOUT_SECS", "600")]).unwrap().connections.write_stall_timeout.as_secs(), 600);
     }
 
     #[test]
@@ -470,6 +495,8 @@ mod tests {
             ("MAX_CONNECTIONS", "0"),
             ("MAX_CONNECTIONS", "100001"),
             ("MAX_CONNECTIONS", "-1"),
+            ("WRITE_STALL_TIMEOUT_SECS", "0"),
+            ("WRITE_STALL_TIMEOUT_SECS", "601"),
         ] {
             let error = config(&[(var, value)]).unwrap_err().to_string();
             assert!(error.starts_with(&format!("{var} is invalid: expected a whole number")), "{error}");

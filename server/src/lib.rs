@@ -12,3 +12,4 @@ pub mod private_files;
 pub mod receipts;
 pub mod security;
 pub mod startup;
+pub mod write_stall;

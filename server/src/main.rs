@@ -73,6 +73,13 @@ enum AdminCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// For a staff member who lost their authenticator app: forget the account's app and end
+    /// all its sessions, so at its next sign-in it sets up a new app, as at its first. Check
+    /// first that the person asking is the account's holder. Written to the audit log.
+    ResetSecondFactor {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -155,6 +162,24 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                     );
                 }
             }
+            Ok(())
+        }
+        Command::Admin { action: AdminCommand::ResetSecondFactor { email } } => {
+            use app::server::accounts::staff::reset_second_factor;
+            let db = database::connect(&config.database).await.map_err(|e| e.to_string())?;
+            database::migrate(&db).await.map_err(|e| e.to_string())?;
+            let outcome = reset_second_factor(&db, &email, chrono::Utc::now()).await.map_err(|e| e.to_string())?;
+            let (account_id, ended) = (outcome.account_id, outcome.ended_sessions);
+            if outcome.was_enrolled {
+                println!("Account {account_id}'s authenticator app was removed: its codes no longer work. {ended} session(s) ended.");
+            } else {
+                println!(
+                    "Account {account_id} had no authenticator app set up yet (any unfinished setup was discarded). {ended} session(s) ended all the same."
+                );
+            }
+            println!(
+                "Next: the account holder signs in at /account/sign-in with their password, as before, then sets up a new authenticator app from the key shown, as at their first sign-in."
+            );
             Ok(())
         }
         Command::Mail { action: MailCommand::Show { to } } => {

@@ -57,10 +57,18 @@ pub fn content_security_policy(nonce: &str, tags: TagSet) -> String {
 fn comes_from_a_personal_page(parts: &http::request::Parts) -> bool {
     let (Some(referer), Some(host)) = (parts.headers.get(header::REFERER), parts.headers.get(header::HOST)) else { return false };
     let (Ok(referer), Ok(host)) = (referer.to_str(), host.to_str()) else { return false };
+    path_on_this_site(referer, host).is_some_and(|path| shows_personal_data(path.split(['?', '#']).next().unwrap_or_default()))
+}
+
+/// What follows `scheme://host` in `url` when it is an address on this site, `host` being the
+/// Host the browser addressed: empty for the bare origin, otherwise the path (with any query and
+/// fragment). None for any other site, including one whose name merely begins with `host`
+/// (`host.evil.example`, `host:30000`, `host@evil.example`).
+fn path_on_this_site<'a>(url: &'a str, host: &str) -> Option<&'a str> {
     ["http://", "https://"]
         .iter()
-        .filter_map(|scheme| referer.strip_prefix(scheme)?.strip_prefix(host))
-        .any(|rest| rest.starts_with('/') && shows_personal_data(rest.split(['?', '#']).next().unwrap_or_default()))
+        .find_map(|scheme| url.strip_prefix(scheme)?.strip_prefix(host))
+        .filter(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// A year of HSTS for a store served over https: once a browser has seen it, it never talks to
@@ -153,14 +161,10 @@ pub fn is_same_site_request(method: &http::Method, host: Option<&str>, origin: O
         return true;
     }
     let Some(host) = host.filter(|h| !h.is_empty()) else { return false };
-    // What follows "scheme://host" in a URL of this site, or None for any other site.
-    let after_site = |url: &'_ str| -> Option<String> {
-        ["http://", "https://"].iter().find_map(|scheme| url.strip_prefix(scheme)?.strip_prefix(host).map(str::to_owned))
-    };
     match (origin, referer) {
         // An Origin is exactly scheme://host[:port]; "null" (sandboxed frames) is never this site.
-        (Some(origin), _) => after_site(origin).is_some_and(|rest| rest.is_empty()),
-        (None, Some(referer)) => after_site(referer).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')),
+        (Some(origin), _) => path_on_this_site(origin, host) == Some(""),
+        (None, Some(referer)) => path_on_this_site(referer, host).is_some(),
         (None, None) => false,
     }
 }
@@ -215,6 +219,21 @@ mod tests {
         assert!(!is_same_site_request(&post, None, Some("http://127.0.0.1:3000"), None), "no Host to compare with");
     }
 
+    #[test]
+    fn only_an_address_on_this_site_has_a_path_on_it() {
+        let host = "shop.example:8443";
+        assert_eq!(path_on_this_site("https://shop.example:8443", host), Some(""));
+        assert_eq!(path_on_this_site("http://shop.example:8443/orders/1?key=k#top", host), Some("/orders/1?key=k#top"));
+        assert_eq!(path_on_this_site("https://shop.example:8443/", host), Some("/"));
+        assert_eq!(path_on_this_site("https://shop.example:84430/", host), None, "another port");
+        assert_eq!(path_on_this_site("https://shop.example:8443.evil.example/", host), None, "another host");
+        assert_eq!(path_on_this_site("https://shop.example:8443@evil.example/", host), None, "credentials for another host");
+        assert_eq!(path_on_this_site("https://other.example/", host), None);
+        assert_eq!(path_on_this_site("ftp://shop.example:8443/", host), None, "neither http nor https");
+        assert_eq!(path_on_this_site("shop.example:8443/", host), None, "no scheme");
+        assert_eq!(path_on_this_site("null", host), None);
+    }
+
     // P14, P28: a page opened from a personal page of ours keeps that address from its tags.
     #[test]
     fn p14_a_page_opened_from_a_personal_page_is_told_so() {
@@ -226,6 +245,7 @@ mod tests {
         assert!(from("https://shop.example/account/confirm-email?token=x"));
         assert!(!from("https://shop.example/category/kitchen"));
         assert!(!from("https://shop.example/"));
+        assert!(!from("https://shop.example"), "the bare origin is the home page");
         assert!(!from("https://other.example/orders/SOP-AAAA-BBBB"), "another site's page is not ours");
         assert!(!from("https://shop.example.evil.example/account"));
     }

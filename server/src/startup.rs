@@ -165,9 +165,10 @@ impl Application {
 
 /// Serves HTTP/1.1 on `listener` until `shutdown`, then stops accepting and lets the requests in
 /// flight finish. Slow clients (issue 21, S9) cannot hold the server: a request head must arrive
-/// within `limits.header_read_timeout`, and at most `limits.max_connections` are served at once.
+/// within `limits.header_read_timeout`, a response the client stops reading is given up after
+/// `limits.write_stall_timeout`, and at most `limits.max_connections` are served at once.
 ///
-/// This replaces `axum::serve`, which can set neither. HTTP/1.1 only, as before: browsers speak
+/// This replaces `axum::serve`, which can set none of these. HTTP/1.1 only, as before: browsers speak
 /// HTTP/2 only over TLS, which a proxy in front of the store terminates, and hyper's HTTP/2 has
 /// no deadline for a connection that sends nothing.
 async fn serve_connections(listener: TcpListener, router: Router, limits: config::ConnectionLimits, shutdown: impl Future<Output = ()>) {
@@ -227,7 +228,8 @@ async fn serve_connections(listener: TcpListener, router: Router, limits: config
             request.extensions_mut().insert(ConnectInfo(peer));
             tower::ServiceExt::oneshot(router.clone(), request)
         });
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(tcp), service));
+        let socket = crate::write_stall::WriteStallLimit::new(tcp, limits.write_stall_timeout);
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(socket), service));
         tokio::spawn(async move {
             // Timeouts and clients that hang up are routine; the peer's address is not logged.
             if let Err(error) = connection.await {

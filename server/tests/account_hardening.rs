@@ -77,7 +77,7 @@ async fn s3_sign_in_never_redirects_to_another_site(backend: Backend) {
 }
 
 // S4: guesses sent all at once cannot slip past the limit while the first are still being
-// checked: at most five of them reach the password check.
+// checked: at most five of them get an answer that says whether the password was right.
 async fn s4_parallel_wrong_passwords_get_at_most_the_limit_of_checks(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     registered_and_signed_in(&app, "Ann Smith", "ann@example.com").await;
@@ -126,6 +126,100 @@ async fn s4_a_password_reset_ends_the_sign_in_lock(backend: Backend) {
     let reply = form_reply(&app, "/api/account/reset-new", &[("token", &token_of(&link)), ("password", NEW_PASSWORD)], None).await;
     assert!(reply.is_ok(), "{reply:?}");
     sign_in(&app, "ann@example.com", NEW_PASSWORD).await.expect("signs in at once with the new password");
+}
+
+/// The sign-in links sent so far (S4), as the recipient gets them, oldest first.
+async fn sign_in_links(app: &TestApp, to: &str) -> Vec<String> {
+    let prefix = format!("{}/account/sign-in/link?token=", app.address);
+    outbox(app)
+        .await
+        .into_iter()
+        .filter(|(address, subject, _)| address == to && subject.contains("sign-in link"))
+        .map(|(_, _, body)| {
+            let start = body.find(&prefix).unwrap_or_else(|| panic!("no sign-in link in: {body}"));
+            body[start..].chars().take_while(|c| !c.is_whitespace()).collect::<String>().trim_start_matches(&app.address).to_owned()
+        })
+        .collect()
+}
+
+/// Waits (up to 10 s) until `count` sign-in links have been sent to `to`: the mail is queued
+/// apart from the answer, so it can land just after it.
+async fn wait_for_sign_in_links(app: &TestApp, to: &str, count: usize) -> Vec<String> {
+    for _ in 0..100 {
+        let links = sign_in_links(app, to).await;
+        if links.len() >= count {
+            return links;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{to} got {} sign-in link(s), not {count}", sign_in_links(app, to).await.len());
+}
+
+// S4: a lock keeps guessers out, not the owner. While the account is locked, the right
+// password gets the very answer a wrong one gets, and a one-time sign-in link by e-mail; a
+// wrong password gets no mail. The link signs in, ends the lock, and works only once.
+async fn s4_the_owner_signs_in_with_an_emailed_link_while_the_account_is_locked(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    registered_and_signed_in(&app, "Ann Smith", "ann@example.com").await;
+    for i in 0..5 {
+        let reply = sign_in(&app, "ann@example.com", &format!("wrong guess {i}")).await.unwrap_err();
+        assert_eq!(reply.error_for("email"), Some(WRONG_DETAILS));
+    }
+    let wrong = sign_in(&app, "ann@example.com", "another wrong guess").await.unwrap_err();
+    let right = sign_in(&app, "ann@example.com", PASSWORD).await.unwrap_err();
+    assert_eq!(wrong, right, "the page cannot tell a right password from a wrong one during the lock");
+    let message = right.error_for("email").unwrap();
+    assert!(message.starts_with("Too many sign-in attempts on this account"), "{message}");
+    assert!(message.contains("If the password you gave is right, we have e-mailed you a link"), "{message}");
+    let links = wait_for_sign_in_links(&app, "ann@example.com", 1).await;
+    assert_eq!(links.len(), 1, "the wrong guess sent nothing: {links:?}");
+    let link = &links[0];
+
+    // The e-mailed link opens a page whose button signs in (a GET alone does nothing).
+    let (status, page) = app.page(link).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Sign in with your link") && page.contains("/api/account/sign-in-link"), "{page}");
+    let response = post_json_response(&app, "/api/account/sign-in-link", &[("token", &token_of(link))], None).await;
+    let cookie = session_cookie(&response).expect("signed in by the link");
+    let reply: FormReply = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+    assert_eq!(reply.redirect.as_deref(), Some("/account"), "{reply:?}");
+    assert_eq!(overview(&app, &cookie).await.email, "ann@example.com");
+
+    // Once: the same link again is refused, and so is a tampered one.
+    let again = post_json(&app, "/api/account/sign-in-link", &[("token", &token_of(link))], None).await;
+    assert_eq!(again.0, 400, "{again:?}");
+    assert!(again.1.contains("LinkInvalid"), "{again:?}");
+    let tampered = format!("{}x", token_of(link));
+    assert_eq!(post_json(&app, "/api/account/sign-in-link", &[("token", &tampered)], None).await.0, 400);
+
+    // Following the link proved who this is: the lock is over for the password form too.
+    sign_in(&app, "ann@example.com", PASSWORD).await.expect("the lock ended");
+}
+
+// S4: a sign-in link stops working once the password changes, and a forged one for another
+// account (or none) is refused in the same words.
+async fn s4_a_sign_in_link_dies_with_the_password_and_cannot_be_forged(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    registered_and_signed_in(&app, "Ann Smith", "ann@example.com").await;
+    for i in 0..5 {
+        let _ = sign_in(&app, "ann@example.com", &format!("wrong guess {i}")).await;
+    }
+    let _ = sign_in(&app, "ann@example.com", PASSWORD).await.unwrap_err();
+    let link = wait_for_sign_in_links(&app, "ann@example.com", 1).await.remove(0);
+    assert!(form_reply(&app, "/api/account/reset", &[("email", "ann@example.com")], None).await.is_ok());
+    let reset = link_in_mail(&app, "ann@example.com", "/account/reset/new").await;
+    assert!(form_reply(&app, "/api/account/reset-new", &[("token", &token_of(&reset)), ("password", NEW_PASSWORD)], None).await.is_ok());
+    let stale = post_json(&app, "/api/account/sign-in-link", &[("token", &token_of(&link))], None).await;
+    assert_eq!(stale.0, 400, "{stale:?}");
+
+    let ann = account_by_email(&app, "ann@example.com").await.unwrap();
+    let forged = |id: i32| {
+        tokens::issue(b"not the store's key", tokens::TokenPurpose::SignIn, id, "/account", "", Utc::now() + Duration::minutes(15))
+    };
+    let existing = post_json(&app, "/api/account/sign-in-link", &[("token", &forged(ann.id))], None).await;
+    let missing = post_json(&app, "/api/account/sign-in-link", &[("token", &forged(ann.id + 1000))], None).await;
+    assert_eq!(existing, stale);
+    assert_eq!(missing, stale);
 }
 
 // S4: the forms that send e-mail are limited per client network (20 per 15 minutes each).
@@ -280,6 +374,8 @@ on_both_databases!(
     s4_parallel_wrong_passwords_get_at_most_the_limit_of_checks,
     s4_a_password_reset_ends_the_sign_in_lock,
     s4_mail_sending_forms_are_limited_per_network,
+    s4_the_owner_signs_in_with_an_emailed_link_while_the_account_is_locked,
+    s4_a_sign_in_link_dies_with_the_password_and_cannot_be_forged,
     s5_a_forged_confirmation_link_tells_nothing_about_accounts,
     s5_a_taken_address_costs_the_same_hash_as_a_free_one,
     s6_admin_create_refuses_an_unconfirmed_account,

@@ -137,7 +137,10 @@ async fn sign_in_attempts_are_rate_limited_per_account(backend: Backend) {
         assert!(refused.error_for("email").unwrap().contains("not right"));
     }
     let limited = sign_in(&app, "ann@example.com", PASSWORD).await.unwrap_err();
-    assert!(limited.error_for("email").unwrap().starts_with("Too many sign-in attempts. Wait 15 minutes"), "{limited:?}");
+    assert!(
+        limited.error_for("email").unwrap().starts_with("Too many sign-in attempts on this account, so it is locked for 15 minutes"),
+        "{limited:?}"
+    );
     // Another account from the same address is not locked out by Ann's attempts.
     registered_and_signed_in(&app, "Bob Brown", "bob@example.com").await;
 }

@@ -3,12 +3,12 @@
 
 mod support;
 
-use app::domain::consent::{ConsentChoices, ConsentEvent, ConsentSource};
+use app::domain::consent::{ConsentChoices, ConsentEvent, ConsentPurpose, ConsentSource};
 use app::server::consent_audit::{self, IncrementalCheck};
 use app::server::consent_log::{self, ChainStatus, ConsentDecision, ConsentLog};
 use app::server::entities::consent_log as consent_log_entity;
 use chrono::{Duration, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait};
 use sop_server::{config::Config, database};
 use support::{base_vars, Backend, TestDb};
 
@@ -44,6 +44,7 @@ fn decision(n: usize) -> ConsentDecision {
         browser_family: "Chrome".into(),
         text_hash: "a".repeat(64),
         ip_hash: "b".repeat(64),
+        purpose: ConsentPurpose::Cookies,
     }
 }
 
@@ -302,7 +303,38 @@ async fn s8_a_row_changed_before_the_checkpoint_is_caught_by_the_full_walk(backe
     assert!(output.contains("broken at row 1"), "{output}");
 }
 
+// Issue 15: marketing decisions join the same chain, appended inside the transaction of the
+// choice they prove. A transaction that rolls back leaves no row, and the chain goes on from
+// its real end; `verify` covers cookie and marketing rows alike.
+async fn b03_marketing_rows_in_a_transaction_join_the_one_chain(backend: Backend) {
+    let Some(log) = migrated_log(backend).await else { return };
+    let marketing = |n: usize| ConsentDecision {
+        purpose: ConsentPurpose::Marketing(app::domain::marketing::MarketingTopic::Newsletter),
+        source: ConsentSource::Settings,
+        choices: ConsentChoices::REJECT_ALL,
+        event: ConsentEvent::Grant,
+        ..decision(n)
+    };
+    log.consent_log.append(decision(1)).await.unwrap();
+    let mut appender = log.consent_log.for_transaction().await;
+    let txn = log.db.begin().await.unwrap();
+    appender.append(&txn, marketing(2)).await.unwrap();
+    txn.rollback().await.unwrap();
+    drop(appender);
+    assert_eq!(consent_log_entity::Entity::find().all(&log.db).await.unwrap().len(), 1, "rolled back: no row");
+
+    let mut appender = log.consent_log.for_transaction().await;
+    let txn = log.db.begin().await.unwrap();
+    let row = appender.append(&txn, marketing(3)).await.unwrap();
+    txn.commit().await.unwrap();
+    appender.committed();
+    assert_eq!(row.purpose, "marketing:newsletter");
+    log.consent_log.append(decision(4)).await.unwrap();
+    assert_eq!(consent_log::verify(&log.db).await.unwrap(), ChainStatus::Intact { rows: 3 });
+}
+
 on_both_databases!(
+    b03_marketing_rows_in_a_transaction_join_the_one_chain,
     b03_appended_decisions_form_a_chain_that_verifies,
     b03_the_log_refuses_updates_and_deletes,
     b03_verify_catches_an_edited_row,

@@ -1,5 +1,6 @@
 //! Slow clients (issue 21, S9): a visitor who sends a request head slowly, or nothing at all,
-//! cannot hold a connection; open connections are capped; a streamed body that stops is cut off.
+//! cannot hold a connection; nor can one who stops reading the response; open connections are
+//! capped; a streamed body that stops is cut off.
 
 mod support;
 
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 use support::{Backend, TestApp};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
-    net::TcpStream,
+    net::{TcpSocket, TcpStream},
 };
 
 /// Far longer than any deadline under test: a loaded machine makes a test slower, never failed.
@@ -17,6 +18,23 @@ const GENEROUS: Duration = Duration::from_secs(10);
 
 async fn connect(app: &TestApp) -> TcpStream {
     TcpStream::connect(app.address.trim_start_matches("http://")).await.expect("the store accepts TCP connections")
+}
+
+/// A connection whose receive buffer holds only `bytes`, so a response the client does not read
+/// soon fills the server's socket (the kernel's own buffers would otherwise take many megabytes).
+async fn connect_with_receive_buffer(app: &TestApp, bytes: u32) -> TcpStream {
+    let address = app.address.trim_start_matches("http://").parse().expect("the store's address");
+    let socket = TcpSocket::new_v4().expect("a socket");
+    socket.set_recv_buffer_size(bytes).expect("a small receive buffer");
+    socket.connect(address).await.expect("the store accepts TCP connections")
+}
+
+/// A file in the site root far larger than what the kernel buffers for one connection.
+const LARGE_FILE: &str = "/large-download.bin";
+const LARGE_FILE_BYTES: usize = 16 * 1024 * 1024;
+
+fn write_large_file(app: &TestApp) {
+    std::fs::write(app.site_root.join(LARGE_FILE.trim_start_matches('/')), vec![b'x'; LARGE_FILE_BYTES]).expect("a large file");
 }
 
 /// What the server sent before it closed the connection, or None if still open after `within`.
@@ -80,6 +98,48 @@ async fn s9_a_connection_over_the_cap_is_served_only_once_another_closes() {
     drop(second);
     let (status, _) = app.page("/robots.txt").await;
     assert_eq!(status, 200, "the store still answers");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s9_a_client_that_stops_reading_the_response_is_disconnected() {
+    // One connection at a time, so the next is served only once the stalled one is closed; a long
+    // head deadline, so nothing but the write limit closes it.
+    let limits = [("MAX_CONNECTIONS", "1"), ("HEADER_READ_TIMEOUT_SECS", "60"), ("WRITE_STALL_TIMEOUT_SECS", "1")];
+    let Some(app) = support::spawn_app_with(Backend::Sqlite, &limits).await else { return };
+    write_large_file(&app);
+    let started = Instant::now();
+    let mut never_reads = connect_with_receive_buffer(&app, 4096).await;
+    never_reads.write_all(format!("GET {LARGE_FILE} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").as_bytes()).await.unwrap();
+    let mut next = connect(&app).await;
+    next.write_all(b"GET /robots.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").await.unwrap();
+
+    let answer = read_until_closed(&mut next, GENEROUS).await.expect("the next connection is served once the stalled one is closed");
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"), "{}", String::from_utf8_lossy(&answer));
+    assert!(started.elapsed() >= Duration::from_millis(900), "the reader was given the full second: {:?}", started.elapsed());
+    let received = read_until_closed(&mut never_reads, GENEROUS).await.expect("the stalled connection is closed");
+    assert!(received.len() < LARGE_FILE_BYTES, "the response was cut off: {} bytes arrived", received.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s9_a_download_that_pauses_for_less_than_the_write_limit_each_time_is_not_cut_off() {
+    let Some(app) = support::spawn_app_with(Backend::Sqlite, &[("WRITE_STALL_TIMEOUT_SECS", "2")]).await else { return };
+    write_large_file(&app);
+    let mut reader = connect_with_receive_buffer(&app, 64 * 1024).await;
+    reader.write_all(format!("GET {LARGE_FILE} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes()).await.unwrap();
+
+    // Six pauses of half a second: three seconds without reading in all, against a two-second
+    // limit, the server's socket full during each.
+    let mut response = Vec::new();
+    let mut piece = vec![0u8; 2 * 1024 * 1024];
+    for _ in 0..6 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        reader.read_exact(&mut piece).await.expect("the download goes on after a pause");
+        response.extend_from_slice(&piece);
+    }
+    response.extend(read_until_closed(&mut reader, GENEROUS).await.expect("the download ends"));
+    assert!(response.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&response[..64]));
+    let head = response.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head") + 4;
+    assert_eq!(response.len() - head, LARGE_FILE_BYTES, "the whole file arrived");
 }
 
 /// The store's own time limits around one route whose body is `body()`.

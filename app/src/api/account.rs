@@ -21,6 +21,8 @@ pub struct AccountOverview {
     /// This session's token for the page's forms (CSRF).
     pub csrf_token: String,
     pub addresses: Vec<SavedAddress>,
+    /// P23: the account's address's marketing choices, one per topic.
+    pub marketing: Vec<crate::domain::marketing::TopicChoice>,
     /// The answer to a plain form post that led back to this page, if any.
     pub outcome: Option<FormReply>,
 }
@@ -91,6 +93,20 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     answer_form(ssr::accounts::sign_in::FORM, outcome)
 }
 
+/// S4: signs in with the one-time link e-mailed while the account was locked.
+#[server(endpoint = "account/sign-in-link")]
+pub async fn sign_in_with_link(token: String) -> Result<FormReply, AccountError> {
+    let state = ssr::app_state();
+    let outcome = ssr::accounts::sign_in::sign_in_with_link(&state, &ssr::parts(), &token, ssr::now()).await;
+    let outcome = outcome.map(|outcome| {
+        if let Some(cookie) = &outcome.set_cookie {
+            ssr::set_cookie(cookie);
+        }
+        FormReply { form: "sign-in-link".to_owned(), ..outcome.reply }
+    });
+    answer_form("sign-in-link", outcome)
+}
+
 #[server(endpoint = "account/sign-out")]
 pub async fn sign_out(csrf_token: String) -> Result<FormReply, AccountError> {
     let state = ssr::app_state();
@@ -124,6 +140,10 @@ pub async fn load_account_overview(form: Option<String>) -> Result<AccountOvervi
     let state = ssr::app_state();
     let signed_in = ssr::require_signed_in(&state, &ssr::parts()).await.map_err(crate::api::refuse_page_or_call)?;
     let addresses = ssr::accounts::addresses::list(&state.db, signed_in.account.id).await?;
+    let marketing = match crate::domain::account::EmailAddress::parse(&signed_in.account.email) {
+        Ok(address) => crate::server::marketing::preferences::choices(&state.db, &address).await?,
+        Err(_) => Vec::new(),
+    };
     let is_staff = signed_in.role().is_staff();
     let account = signed_in.account;
     Ok(AccountOverview {
@@ -133,6 +153,7 @@ pub async fn load_account_overview(form: Option<String>) -> Result<AccountOvervi
         is_staff,
         csrf_token: signed_in.session.csrf_token,
         addresses,
+        marketing,
         outcome: form.and_then(|id| state.form_flash.get(&id, &crate::server::form_flash::VisitorKey::current())),
     })
 }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod catalog;
 pub mod consent;
+pub mod marketing;
 pub mod shop;
 pub mod site;
 

@@ -154,6 +154,7 @@ pub fn CsrfField(token: String) -> impl IntoView {
 mod browser {
     use crate::domain::forms::{FieldError, FormReply};
     use crate::errors::account::AccountError;
+    use crate::errors::marketing::MarketingError;
     use crate::errors::shop::ShopError;
     use leptos::prelude::*;
     use wasm_bindgen::{JsCast, JsValue};
@@ -179,8 +180,13 @@ mod browser {
                 .map_err(|_| "The store sent an answer we could not read. Please reload the page.".to_owned())
         } else {
             // Each capability answers with its own error type; its message is what to show.
-            let message = serde_json::from_str::<AccountError>(&text)
+            let marketing = action.starts_with("/api/marketing/") || action.starts_with("/api/newsletter/");
+            let message = serde_json::from_str::<MarketingError>(&text)
+                .ok()
+                .filter(|_| marketing)
                 .map(|e| e.to_string())
+                .ok_or(())
+                .or_else(|_| serde_json::from_str::<AccountError>(&text).map(|e| e.to_string()))
                 .or_else(|_| serde_json::from_str::<ShopError>(&text).map(|e| e.to_string()))
                 .unwrap_or_else(|_| "Something went wrong on our side. Please try again.".to_owned());
             Err(message)

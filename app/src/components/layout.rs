@@ -38,7 +38,15 @@ pub fn SiteFooter(operator: Operator) -> impl IntoView {
             <div class="site-footer__inner">
                 <section class="site-footer__section" aria-labelledby="footer-newsletter">
                     <h2 id="footer-newsletter">"Newsletter"</h2>
-                    <p>"Our newsletter sign-up opens soon. We will only ever write to you if you ask us to."</p>
+                    // P07, P33: a plain form (the footer is outside the hydrated app); the
+                    // answer is shown on /newsletter, and nothing is sent but a confirmation
+                    // until the address's owner confirms (B07).
+                    <form class="newsletter-form" method="post" action="/api/newsletter/subscribe">
+                        <p class="newsletter__promise">{crate::domain::marketing::NEWSLETTER_PROMISE}</p>
+                        <label class="field__label" for="footer-newsletter-email">"Your e-mail for the newsletter"</label>
+                        <input class="field__input" id="footer-newsletter-email" name="email" type="email" autocomplete="email" required/>
+                        <button type="submit" class="button">"Subscribe"</button>
+                    </form>
                 </section>
                 <nav class="site-footer__section" aria-labelledby="footer-help">
                     <h2 id="footer-help">"Your privacy"</h2>

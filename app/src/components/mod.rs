@@ -4,6 +4,7 @@ pub mod consent_banner;
 pub mod forms;
 pub mod hydration;
 pub mod layout;
+pub mod marketing_switches;
 pub mod notice;
 pub mod pagination;
 pub mod private_navigation;

@@ -88,6 +88,38 @@ pub enum ConsentSource {
     Gpc,
     SignIn,
     Staff,
+    /// An account holder's marketing switches in account settings.
+    Settings,
+    /// The newsletter form (a sign-up confirmed by e-mail, B07).
+    Newsletter,
+    /// An unsubscribe or preferences link in an e-mail (P22, B08).
+    EmailLink,
+}
+
+/// What a consent log row decides about: the cookie categories, or one marketing topic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConsentPurpose {
+    Cookies,
+    Marketing(crate::domain::marketing::MarketingTopic),
+}
+
+impl ConsentPurpose {
+    pub const COOKIES: &'static str = "cookies";
+
+    /// As stored in the log's `purpose` column: `cookies`, or `marketing:<topic>`.
+    pub fn as_string(self) -> String {
+        match self {
+            Self::Cookies => Self::COOKIES.to_owned(),
+            Self::Marketing(topic) => topic.purpose(),
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        if text == Self::COOKIES {
+            return Some(Self::Cookies);
+        }
+        text.strip_prefix("marketing:").and_then(crate::domain::marketing::MarketingTopic::parse).map(Self::Marketing)
+    }
 }
 
 macro_rules! str_enum {
@@ -105,7 +137,16 @@ macro_rules! str_enum {
 }
 
 str_enum!(ConsentEvent { Grant => "grant", Deny => "deny", Withdraw => "withdraw", Expire => "expire", Gpc => "gpc", Reprompt => "reprompt", Link => "link" });
-str_enum!(ConsentSource { Banner => "banner", Preferences => "preferences", Gpc => "gpc", SignIn => "sign_in", Staff => "staff" });
+str_enum!(ConsentSource {
+    Banner => "banner",
+    Preferences => "preferences",
+    Gpc => "gpc",
+    SignIn => "sign_in",
+    Staff => "staff",
+    Settings => "settings",
+    Newsletter => "newsletter",
+    EmailLink => "email_link",
+});
 
 #[cfg(test)]
 mod tests {
@@ -141,9 +182,24 @@ mod tests {
         ] {
             assert_eq!(ConsentEvent::parse(event.as_str()), Some(event));
         }
-        for source in [ConsentSource::Banner, ConsentSource::Preferences, ConsentSource::Gpc, ConsentSource::SignIn, ConsentSource::Staff] {
+        for source in [
+            ConsentSource::Banner,
+            ConsentSource::Preferences,
+            ConsentSource::Gpc,
+            ConsentSource::SignIn,
+            ConsentSource::Staff,
+            ConsentSource::Settings,
+            ConsentSource::Newsletter,
+            ConsentSource::EmailLink,
+        ] {
             assert_eq!(ConsentSource::parse(source.as_str()), Some(source));
+            // The log's source column holds 16 characters.
+            assert!(source.as_str().len() <= 16);
         }
+        for purpose in [ConsentPurpose::Cookies, ConsentPurpose::Marketing(crate::domain::marketing::MarketingTopic::Offers)] {
+            assert_eq!(ConsentPurpose::parse(&purpose.as_string()), Some(purpose));
+        }
+        assert_eq!(ConsentPurpose::parse("marketing:everything"), None);
         assert_eq!(ConsentEvent::parse("bogus"), None);
     }
 }

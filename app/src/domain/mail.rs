@@ -16,10 +16,16 @@ pub enum MailKind {
     AlreadyRegistered,
     OrderConfirmation,
     OrderDispatched,
+    /// S4: a one-time sign-in link for an account locked by wrong guesses.
+    SignInLink,
+    /// B07: the confirmation a newsletter sign-up gets, and nothing else until confirmed.
+    NewsletterConfirmation,
+    /// A fresh link to an address's marketing choices, asked for by e-mail.
+    MarketingPreferencesLink,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 8] = [
+    pub const ALL: [MailKind; 11] = [
         Self::EmailVerification,
         Self::PasswordReset,
         Self::EmailChangeConfirmation,
@@ -28,6 +34,9 @@ impl MailKind {
         Self::AlreadyRegistered,
         Self::OrderConfirmation,
         Self::OrderDispatched,
+        Self::SignInLink,
+        Self::NewsletterConfirmation,
+        Self::MarketingPreferencesLink,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +49,9 @@ impl MailKind {
             Self::AlreadyRegistered => "already_registered",
             Self::OrderConfirmation => "order_confirmation",
             Self::OrderDispatched => "order_dispatched",
+            Self::SignInLink => "sign_in_link",
+            Self::NewsletterConfirmation => "newsletter_confirmation",
+            Self::MarketingPreferencesLink => "marketing_preferences_link",
         }
     }
 
@@ -58,6 +70,9 @@ impl MailKind {
             Self::AlreadyRegistered => "Registration attempt for an existing account",
             Self::OrderConfirmation => "Order confirmation",
             Self::OrderDispatched => "Order dispatched",
+            Self::SignInLink => "Sign-in link (account locked)",
+            Self::NewsletterConfirmation => "Newsletter subscription confirmation",
+            Self::MarketingPreferencesLink => "Link to marketing choices",
         }
     }
 }

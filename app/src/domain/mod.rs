@@ -9,6 +9,7 @@ pub mod consent;
 pub mod cookies;
 pub mod forms;
 pub mod mail;
+pub mod marketing;
 pub mod money;
 pub mod operator;
 pub mod orders;

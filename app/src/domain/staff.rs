@@ -32,6 +32,8 @@ pub struct ConsentLogRow {
     pub text_hash: String,
     pub prev_hash: String,
     pub row_hash: String,
+    /// `cookies`, or `marketing:<topic>` (issue 15).
+    pub purpose: String,
 }
 
 /// Which consent log rows to show: any combination of consent id, account and date range.

@@ -23,6 +23,7 @@ use server_fn_error;
 pub mod account;
 pub mod catalog;
 pub mod consent;
+pub mod marketing;
 pub mod shop;
 pub mod site;
 

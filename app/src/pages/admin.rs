@@ -192,7 +192,7 @@ fn ConsentLogView(view: ConsentLogView) -> impl IntoView {
                 <tr>
                     <td>{r.id}</td><td>{r.recorded_at}</td><td><code>{r.consent_id}</code></td>
                     <td>{r.account_id.map(|a| a.to_string()).unwrap_or_default()}</td>
-                    <td>{r.event}</td><td>{r.source}</td>
+                    <td>{r.purpose}</td><td>{r.event}</td><td>{r.source}</td>
                     <td>{yes_no(r.analytics)}</td><td>{yes_no(r.functionality)}</td><td>{yes_no(r.targeting)}</td>
                     <td>{r.policy_version}</td><td>{r.browser_family}</td>
                 </tr>
@@ -218,7 +218,7 @@ fn ConsentLogView(view: ConsentLogView) -> impl IntoView {
         <table class="data-table">
             <thead><tr>
                 <th scope="col">"Row"</th><th scope="col">"Recorded"</th><th scope="col">"Consent id"</th><th scope="col">"Account"</th>
-                <th scope="col">"Event"</th><th scope="col">"Source"</th><th scope="col">"Analytics"</th><th scope="col">"Functionality"</th>
+                <th scope="col">"Purpose"</th><th scope="col">"Event"</th><th scope="col">"Source"</th><th scope="col">"Analytics"</th><th scope="col">"Functionality"</th>
                 <th scope="col">"Targeting"</th><th scope="col">"Policy"</th><th scope="col">"Browser"</th>
             </tr></thead>
             <tbody>{table_rows}</tbody>

@@ -1,5 +1,5 @@
 //! The pages whose code the browser fetches only when one of them is shown: account, order,
-//! checkout and staff pages. Each is a lazy route, split into its own wasm chunk by
+//! checkout, newsletter and staff pages. Each is a lazy route, split into its own wasm chunk by
 //! `cargo leptos … --split`, so a shopper browsing the storefront downloads none of it
 //! (issue 2's bundle budget; sizes in bench/RESULTS.md). The server renders them as any other
 //! page, so they work before and without wasm.
@@ -8,13 +8,14 @@
 //! into the main bundle.
 
 use super::account::public::{
-    CheckEmailPage, ConfirmEmailChangePage, ConfirmEmailPage, NewPasswordPage, RegisterPage, ResetRequestPage, SignInPage,
+    CheckEmailPage, ConfirmEmailChangePage, ConfirmEmailPage, NewPasswordPage, RegisterPage, ResetRequestPage, SignInLinkPage, SignInPage,
 };
 use super::account::signed_in::{AccountPage, AddressPage, ChangeEmailPage, ChangePasswordPage, SessionsPage};
 use super::account::two_factor::TwoFactorPage;
 use super::admin::{AdminHomePage, AuditPage, ConsentLogPage, OutboxMessagePage, OutboxPage};
 use super::admin_orders::{AdminOrderPage, AdminOrdersPage};
 use super::checkout::CheckoutPage;
+use super::newsletter::{ConfirmSubscriptionPage, NewsletterPage, NewsletterPreferencesPage};
 use super::orders::{MyOrdersPage, OrderPage};
 use leptos::prelude::*;
 
@@ -46,6 +47,7 @@ lazy_page! {
     RegisterRoute => RegisterPage,
     CheckEmailRoute => CheckEmailPage,
     SignInRoute => SignInPage,
+    SignInLinkRoute => SignInLinkPage,
     ResetRequestRoute => ResetRequestPage,
     NewPasswordRoute => NewPasswordPage,
     ConfirmEmailRoute => ConfirmEmailPage,
@@ -62,4 +64,7 @@ lazy_page! {
     AdminOrdersRoute => AdminOrdersPage,
     AdminOrderRoute => AdminOrderPage,
     ConsentLogRoute => ConsentLogPage,
+    NewsletterRoute => NewsletterPage,
+    ConfirmSubscriptionRoute => ConfirmSubscriptionPage,
+    NewsletterPreferencesRoute => NewsletterPreferencesPage,
 }

@@ -9,6 +9,7 @@ pub mod checkout;
 pub mod cookies;
 pub mod home;
 pub mod lazy_routes;
+pub mod newsletter;
 pub mod not_found;
 pub mod orders;
 pub mod privacy;

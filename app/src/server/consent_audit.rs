@@ -49,6 +49,7 @@ fn row_of(row: consent_log::Model) -> ConsentLogRow {
         text_hash: row.text_hash,
         prev_hash: row.prev_hash,
         row_hash: row.row_hash,
+        purpose: row.purpose,
     }
 }
 
@@ -160,7 +161,7 @@ async fn advance_checkpoint(
 /// RFC 4180 CSV, with every field quoted when it needs to be; a leading `=`, `+`, `-` or `@`
 /// is prefixed with `'` so a spreadsheet never runs a cell as a formula (OWASP CSV injection).
 pub fn to_csv(rows: &[ConsentLogRow]) -> String {
-    const HEADER: &str = "id,consent_id,account_id,policy_version,analytics,functionality,targeting,event,source,recorded_at,expires_at,browser_family,text_hash,prev_hash,row_hash";
+    const HEADER: &str = "id,consent_id,account_id,policy_version,analytics,functionality,targeting,event,source,recorded_at,expires_at,browser_family,text_hash,prev_hash,row_hash,purpose";
     let cell = |value: &str| {
         let value = if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_owned() };
         if value.contains([',', '"', '\n', '\r']) {
@@ -188,6 +189,7 @@ pub fn to_csv(rows: &[ConsentLogRow]) -> String {
             r.text_hash.clone(),
             r.prev_hash.clone(),
             r.row_hash.clone(),
+            cell(&r.purpose),
         ];
         out.push_str(&fields.join(","));
         out.push_str("\r\n");
@@ -217,10 +219,12 @@ mod tests {
             text_hash: "t".into(),
             prev_hash: "p".into(),
             row_hash: "r".into(),
+            purpose: "marketing:newsletter".into(),
         };
         let csv = to_csv(&[row]);
         let line = csv.lines().nth(1).unwrap();
         assert!(line.starts_with("1,'=cmd|x,7,2026-11-30,true,false,false,grant,banner,"), "{line}");
         assert!(line.contains(",\"Chrome, \"\"new\"\"\","), "{line}");
+        assert!(line.ends_with(",r,marketing:newsletter"), "the purpose comes last: {line}");
     }
 }

@@ -3,7 +3,7 @@
 //! walks it. The table is append-only in the database itself (triggers, see migrations).
 
 use super::entities::consent_log;
-use crate::domain::consent::{ConsentChoices, ConsentEvent, ConsentSource};
+use crate::domain::consent::{ConsentChoices, ConsentEvent, ConsentPurpose, ConsentSource};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -111,6 +111,45 @@ impl ConsentLog {
     }
 }
 
+/// Appends inside a caller's transaction, for a decision whose row must be stored together
+/// with other changes or not at all (a marketing choice and the state it proves). It holds the
+/// chain's end until dropped, so keep the transaction short; call `committed` once the
+/// transaction has committed, or the next append reads the end back from the database.
+pub struct TransactionAppender {
+    end: tokio::sync::OwnedMutexGuard<ChainEnd>,
+    written: Option<String>,
+    committed: bool,
+}
+
+impl ConsentLog {
+    pub async fn for_transaction(&self) -> TransactionAppender {
+        TransactionAppender { end: self.appender.writer.clone().lock_owned().await, written: None, committed: false }
+    }
+}
+
+impl TransactionAppender {
+    /// Appends the decision through `txn`; the row is stored only if `txn` commits.
+    pub async fn append(&mut self, txn: &impl ConnectionTrait, mut decision: ConsentDecision) -> Stored {
+        decision.recorded_at = whole_millis(decision.recorded_at);
+        decision.expires_at = whole_millis(decision.expires_at);
+        let mut end = ChainEnd(self.written.take().or_else(|| self.end.0.clone()));
+        let mut rows = try_append(txn, &mut end, &[&decision]).await?;
+        self.written = end.0;
+        rows.pop().ok_or_else(|| DbErr::Custom("the database did not return the stored consent row".into()))
+    }
+
+    /// The transaction committed: its last row is the chain's end.
+    pub fn committed(mut self) {
+        self.committed = true;
+    }
+}
+
+impl Drop for TransactionAppender {
+    fn drop(&mut self) {
+        self.end.0 = if self.committed { self.written.take().or_else(|| self.end.0.take()) } else { None };
+    }
+}
+
 fn writer_stopped() -> DbErr {
     DbErr::Custom("the consent log writer stopped before answering".into())
 }
@@ -179,13 +218,14 @@ pub struct ConsentDecision {
     pub browser_family: String,
     pub text_hash: String,
     pub ip_hash: String,
+    pub purpose: ConsentPurpose,
 }
 
 /// Every field in a fixed order, each prefixed by its length so no two decisions encode alike.
 /// Times are whole milliseconds: what both databases store exactly.
 pub fn canonical_content(decision: &ConsentDecision) -> String {
     let flag = |b: bool| if b { "1" } else { "0" };
-    let fields = [
+    let mut fields = vec![
         decision.consent_id.clone(),
         decision.account_id.map(|id| id.to_string()).unwrap_or_default(),
         decision.policy_version.clone(),
@@ -200,6 +240,11 @@ pub fn canonical_content(decision: &ConsentDecision) -> String {
         decision.text_hash.clone(),
         decision.ip_hash.clone(),
     ];
+    // Cookie decisions encode as they did before the log had a purpose, so the rows written
+    // then still verify; every other purpose is one more field.
+    if decision.purpose != ConsentPurpose::Cookies {
+        fields.push(decision.purpose.as_string());
+    }
     fields.iter().map(|f| format!("{}:{f};", f.len())).collect()
 }
 
@@ -230,12 +275,17 @@ pub fn decision_of(row: &consent_log::Model) -> Result<ConsentDecision, String> 
         browser_family: row.browser_family.clone(),
         text_hash: row.text_hash.clone(),
         ip_hash: row.ip_hash.clone(),
+        purpose: ConsentPurpose::parse(&row.purpose).ok_or_else(|| format!("unknown purpose {:?}", row.purpose))?,
     })
 }
 
 /// Writes the decisions, chained in order after the end of the chain, as one INSERT: one
 /// statement, so all of them are stored or none, in one round trip to the database.
-async fn try_append(db: &DatabaseConnection, end: &mut ChainEnd, decisions: &[&ConsentDecision]) -> Result<Vec<consent_log::Model>, DbErr> {
+async fn try_append(
+    db: &impl ConnectionTrait,
+    end: &mut ChainEnd,
+    decisions: &[&ConsentDecision],
+) -> Result<Vec<consent_log::Model>, DbErr> {
     let mut prev_hash = match end.0.take() {
         Some(hash) => hash,
         None => consent_log::Entity::find()
@@ -268,6 +318,7 @@ async fn try_append(db: &DatabaseConnection, end: &mut ChainEnd, decisions: &[&C
                 browser_family: Set(decision.browser_family.clone()),
                 text_hash: Set(decision.text_hash.clone()),
                 ip_hash: Set(decision.ip_hash.clone()),
+                purpose: Set(decision.purpose.as_string()),
                 prev_hash: Set(std::mem::replace(&mut prev_hash, row_hash.clone())),
                 row_hash: Set(row_hash),
                 ..Default::default()
@@ -424,6 +475,7 @@ mod tests {
             browser_family: "Chrome".into(),
             text_hash: "a".repeat(64),
             ip_hash: "b".repeat(64),
+            purpose: ConsentPurpose::Cookies,
         }
     }
 
@@ -438,6 +490,7 @@ mod tests {
             ConsentDecision { choices: ConsentChoices { analytics: true, ..ConsentChoices::REJECT_ALL }, ..decision() },
             ConsentDecision { event: ConsentEvent::Grant, ..decision() },
             ConsentDecision { source: ConsentSource::Preferences, ..decision() },
+            ConsentDecision { purpose: ConsentPurpose::Marketing(crate::domain::marketing::MarketingTopic::Offers), ..decision() },
             ConsentDecision { recorded_at: decision().recorded_at + chrono::Duration::milliseconds(1), ..decision() },
             ConsentDecision { browser_family: "Firefox".into(), ..decision() },
             ConsentDecision { ip_hash: "c".repeat(64), ..decision() },

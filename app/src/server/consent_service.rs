@@ -5,7 +5,9 @@
 use super::consent_cookie;
 use super::consent_log::{self, ConsentDecision};
 use super::state::AppState;
-use crate::domain::consent::{ConsentChoices, ConsentCookie, ConsentEvent, ConsentSource, DECISION_LIFETIME_DAYS, POLICY_VERSION};
+use crate::domain::consent::{
+    ConsentChoices, ConsentCookie, ConsentEvent, ConsentPurpose, ConsentSource, DECISION_LIFETIME_DAYS, POLICY_VERSION,
+};
 use crate::domain::tags::TagSet;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Duration, Utc};
@@ -143,6 +145,7 @@ pub async fn record(
             browser_family: browser_family(user_agent),
             text_hash: text_hash(shown_text),
             ip_hash: ip_hash(&state.keys.network, client_ip),
+            purpose: ConsentPurpose::Cookies,
         })
         .await?;
     let cookie = ConsentCookie { consent_id, policy_version: POLICY_VERSION.to_owned(), decided_at: now.timestamp(), choices };

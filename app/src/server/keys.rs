@@ -18,6 +18,8 @@ pub struct StoreKeys {
     pub network: SecretBytes,
     /// The key in a guest's order link.
     pub order_links: SecretBytes,
+    /// Marketing e-mails' links: newsletter confirmation, unsubscribe and preferences (P22).
+    pub marketing_links: SecretBytes,
     /// Seals staff members' authenticator (TOTP) secrets in the database.
     pub second_factor: SecretBytes,
     /// The secret itself, only to keep order links mailed before these keys existed working
@@ -39,6 +41,7 @@ impl StoreKeys {
             consent_cookie: key("consent cookie v1"),
             network: key("client networks v1"),
             order_links: key("order links v1"),
+            marketing_links: key("marketing links v1"),
             second_factor: key("second factor secrets v1"),
             legacy_order_links: SecretBytes::new(secret),
         }
@@ -54,7 +57,8 @@ mod tests {
     fn s10_each_purpose_gets_its_own_key() {
         let secret = b"0123456789abcdef0123456789abcdef";
         let keys = StoreKeys::derive(secret);
-        let all = [&*keys.link_tokens, &*keys.consent_cookie, &*keys.network, &*keys.order_links, &*keys.second_factor];
+        let all =
+            [&*keys.link_tokens, &*keys.consent_cookie, &*keys.network, &*keys.order_links, &*keys.second_factor, &*keys.marketing_links];
         for (i, a) in all.iter().enumerate() {
             assert_eq!(a.len(), 32);
             assert_ne!(*a, &secret[..]);

@@ -14,6 +14,7 @@ pub mod form_flash;
 pub mod housekeeping;
 pub mod keys;
 pub mod mail;
+pub mod marketing;
 pub mod request;
 pub mod shop;
 pub mod state;

@@ -87,11 +87,16 @@ pub async fn outbox(app: &TestApp) -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// The first link in the newest message to `to` whose path starts with `path`.
+/// The first link whose path starts with `path` in the newest message to `to` that has one
+/// (another message may have landed since, as a sign-in link queued apart from its answer).
 pub async fn link_in_mail(app: &TestApp, to: &str, path: &str) -> String {
-    let mail = outbox(app).await.into_iter().rev().find(|(address, _, _)| address == to).unwrap_or_else(|| panic!("no mail to {to}"));
-    let start = mail.2.find(&format!("{}{path}", app.address)).unwrap_or_else(|| panic!("no {path} link in: {}", mail.2));
-    let link: String = mail.2[start..].chars().take_while(|c| !c.is_whitespace() && *c != '<' && *c != '"').collect();
+    let wanted = format!("{}{path}", app.address);
+    let mails: Vec<_> = outbox(app).await.into_iter().filter(|(address, _, _)| address == to).collect();
+    assert!(!mails.is_empty(), "no mail to {to}");
+    let body = mails.iter().rev().map(|(_, _, body)| body).find(|body| body.contains(&wanted));
+    let body = body.unwrap_or_else(|| panic!("no {path} link in any mail to {to}: {mails:?}"));
+    let start = body.find(&wanted).unwrap_or_default();
+    let link: String = body[start..].chars().take_while(|c| !c.is_whitespace() && *c != '<' && *c != '"').collect();
     link.trim_start_matches(&app.address).to_owned()
 }
 

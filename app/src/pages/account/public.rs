@@ -92,6 +92,25 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
+/// S4: the link e-mailed while an account was locked opens this page; the button signs in, so
+/// a mail scanner that follows links cannot use it up.
+#[component]
+pub fn SignInLinkPage() -> impl IntoView {
+    let token = use_query_value("token");
+    view! {
+        <Title text="Sign in with your link"/>
+        <h1>"Sign in with your link"</h1>
+        <p>"Your account is locked for a while after several wrong passwords. This link lets you sign in anyway, once."</p>
+        {with_outcome(move |outcome| view! {
+            <EnhancedForm name="sign-in-link" action="/api/account/sign-in-link" outcome>
+                <input type="hidden" name="token" value=token.get_untracked().unwrap_or_default()/>
+                <button type="submit" class="button">"Sign in"</button>
+            </EnhancedForm>
+        })}
+        <p>"If you did not ask for this link, someone else knows your password: "<a href="/account/reset">"choose a new one"</a>"."</p>
+    }
+}
+
 /// S11: a staff sign-in whose password was right but whose code is still owed (the staff area
 /// sent it here) goes on to the code page, and from there to `next`.
 #[component]

@@ -1,9 +1,10 @@
-//! The account holder's own area (P23): details, addresses, password and e-mail. Each page
+//! The account holder's own area (P23): details, addresses, marketing e-mails, password and e-mail. Each page
 //! loads the signed-in account's overview; signed out, it sends the visitor to sign in.
 
 use super::{redirect_to_sign_in, use_query_value};
 use crate::api::account::{load_account_overview, load_address, load_sessions, AccountError, AccountOverview, SessionsView};
 use crate::components::forms::{CsrfField, EnhancedForm, FormState, TextField};
+use crate::components::marketing_switches::MarketingSwitches;
 use crate::components::notice::ErrorNotice;
 use crate::domain::address::{AddressKind, PostalAddress, SavedAddress};
 use leptos::prelude::*;
@@ -40,8 +41,10 @@ pub fn AccountPage() -> impl IntoView {
 
 #[component]
 fn Overview(overview: AccountOverview) -> impl IntoView {
-    let AccountOverview { name, email, telephone, is_staff, csrf_token, addresses, outcome } = overview;
-    let (details_token, addresses_token) = (csrf_token.clone(), csrf_token.clone());
+    let AccountOverview { name, email, telephone, is_staff, csrf_token, addresses, marketing, outcome } = overview;
+    let (details_token, addresses_token, marketing_token) = (csrf_token.clone(), csrf_token.clone(), csrf_token.clone());
+    let marketing_address = email.clone();
+    let marketing_outcome = outcome.clone();
     view! {
         <section class="account-section" aria-labelledby="details-title">
             <h2 id="details-title">"Your details"</h2>
@@ -63,6 +66,11 @@ fn Overview(overview: AccountOverview) -> impl IntoView {
             {outcome.filter(|o| o.form == "address").and_then(|o| o.notice).map(|n| view! { <p class="notice notice--success" role="status">{n}</p> })}
             <AddressList addresses csrf_token=addresses_token/>
             <p><a class="button button--secondary" href="/account/addresses/new">"Add an address"</a></p>
+        </section>
+        <section class="account-section" id="marketing" aria-labelledby="marketing-title">
+            <h2 id="marketing-title">"Marketing e-mails"</h2>
+            <p>"We send marketing e-mails only about what you switch on here, to "{marketing_address}". Every one of them has an unsubscribe link at the bottom."</p>
+            <MarketingSwitches choices=marketing csrf_token=marketing_token outcome=marketing_outcome/>
         </section>
         <p><a href="/account/orders">"Your orders"</a></p>
         <p><a href="/account/sessions">"Where you are signed in"</a></p>

@@ -1,7 +1,9 @@
 //! The e-mails the accounts capability sends, each queued in the caller's transaction so it
 //! goes out only if the change it reports was committed.
 
-use super::{registration::verification_binding, tokens, CHANGE_LINK_VALID_FOR, RESET_LINK_VALID_FOR, VERIFY_LINK_VALID_FOR};
+use super::{
+    registration::verification_binding, tokens, CHANGE_LINK_VALID_FOR, RESET_LINK_VALID_FOR, SIGN_IN_LINK_VALID_FOR, VERIFY_LINK_VALID_FOR,
+};
 use crate::domain::account::EmailAddress;
 use crate::errors::account::AccountError;
 use crate::server::entities::account;
@@ -90,6 +92,26 @@ pub async fn password_reset(
         &account.name,
         &link(state, "/account/reset/new", &token),
         valid_for(RESET_LINK_VALID_FOR),
+    );
+    queue(state, db, mail).await
+}
+
+/// S4: a one-time sign-in link for a locked account; `binding` is `sign_in::link_binding`.
+pub async fn sign_in_link(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    account: &account::Model,
+    binding: &str,
+    next: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    let token =
+        tokens::issue(&state.keys.link_tokens, tokens::TokenPurpose::SignIn, account.id, next, binding, now + SIGN_IN_LINK_VALID_FOR);
+    let mail = templates::sign_in_link(
+        &account.email,
+        &account.name,
+        &link(state, "/account/sign-in/link", &token),
+        valid_for(SIGN_IN_LINK_VALID_FOR),
     );
     queue(state, db, mail).await
 }

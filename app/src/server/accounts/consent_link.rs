@@ -34,6 +34,7 @@ pub async fn link_consent_to_account(state: &AppState, parts: &Parts, account_id
             browser_family: consent_service::browser_family(user_agent),
             text_hash: consent_service::text_hash(SIGN_IN_TEXT),
             ip_hash: consent_service::ip_hash(&state.keys.network, crate::server::request::client_ip(parts)),
+            purpose: crate::domain::consent::ConsentPurpose::Cookies,
         })
         .await?;
     Ok(true)

@@ -30,6 +30,8 @@ use sessions::CurrentSession;
 pub const VERIFY_LINK_VALID_FOR: Duration = Duration::hours(48);
 pub const RESET_LINK_VALID_FOR: Duration = Duration::hours(1);
 pub const CHANGE_LINK_VALID_FOR: Duration = Duration::hours(24);
+/// S4: short, since it skips the password (which was given when it was asked for).
+pub const SIGN_IN_LINK_VALID_FOR: Duration = Duration::minutes(15);
 
 /// The signed-in account behind a request, with its session.
 #[derive(Clone, Debug)]

@@ -8,7 +8,7 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Duration, Utc};
 use http::{header, request::Parts};
 use rand::RngCore;
-use sea_orm::{prelude::*, ActiveValue::Set, ConnectionTrait, QueryFilter};
+use sea_orm::{prelude::*, ActiveValue::Set, ConnectionTrait, QueryFilter, QueryOrder};
 use sha2::{Digest, Sha256};
 
 use crate::domain::cookies::wire_name;
@@ -120,6 +120,17 @@ pub async fn confirm_second_factor(
     Ok(Some((token, renewed.into())))
 }
 
+/// The id of the account's most recently started session (live or not yet purged), if any.
+pub async fn newest_of_account(db: &impl ConnectionTrait, account_id: i32) -> Result<Option<String>, DbErr> {
+    let newest = session::Entity::find()
+        .filter(session::Column::AccountId.eq(account_id))
+        .order_by_desc(session::Column::CreatedAt)
+        .order_by_desc(session::Column::Id)
+        .one(db)
+        .await?;
+    Ok(newest.map(|row| row.id))
+}
+
 /// The account's sessions that can still be used, the most recently seen first.
 pub async fn list_live(
     db: &impl ConnectionTrait,
@@ -127,7 +138,6 @@ pub async fn list_live(
     policy: SessionPolicy,
     now: DateTime<Utc>,
 ) -> Result<Vec<session::Model>, DbErr> {
-    use sea_orm::QueryOrder;
     session::Entity::find()
         .filter(session::Column::AccountId.eq(account_id))
         .filter(session::Column::ExpiresAt.gt(now))

@@ -1,5 +1,6 @@
-//! Signing in and out, and resetting a forgotten password. Answers never reveal whether an
-//! address has an account; attempts are rate limited per account and per client network.
+//! Signing in and out (with a password, or with the link e-mailed while an account is locked),
+//! and resetting a forgotten password. Answers never reveal whether an address has an account;
+//! attempts are rate limited per account and per client network.
 
 use super::{account_mail, find_by_email, passwords, second_factor, sessions, throttle, tokens, SignedIn};
 use crate::domain::account::{EmailAddress, NewPassword, Role};
@@ -11,7 +12,7 @@ use crate::server::state::AppState;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use http::request::Parts;
-use sea_orm::{prelude::*, ActiveValue::Set, TransactionTrait};
+use sea_orm::{prelude::*, ActiveValue::Set, ConnectionTrait, TransactionTrait};
 use sha2::Sha256;
 
 pub const FORM: &str = "sign-in";
@@ -46,7 +47,7 @@ pub(super) fn network_key(state: &AppState, kind: &str, parts: Option<&Parts>) -
 /// S4: counts a request that sends an e-mail (`kind`: register, resend, reset) against its
 /// per-network limit; the field error to show when the network has used it up. The request's
 /// head comes from the server function's context (absent outside a request: one shared key).
-pub(super) fn mail_request_admitted(state: &AppState, kind: &str, now: DateTime<Utc>) -> Result<(), FieldError> {
+pub(crate) fn mail_request_admitted(state: &AppState, kind: &str, now: DateTime<Utc>) -> Result<(), FieldError> {
     let parts = leptos::prelude::use_context::<Parts>();
     let key = network_key(state, &format!("{kind}-network"), parts.as_ref());
     match state.sign_in_throttle.admit(&[(&key, throttle::MAIL_REQUESTS_PER_NETWORK)], now) {
@@ -91,15 +92,27 @@ pub async fn sign_in(
 
     let network_key = network_key(state, "network", Some(parts));
     let account_key = account_key(state, &email);
-    // S4: checking the limits and counting this attempt are one step, so guesses sent in
+    // S4: checking a limit and counting this attempt are one step, so guesses sent in
     // parallel cannot all pass the check before any of them is counted. The attempt counts as
     // a failure until the password proves right.
-    let attempt = match state.sign_in_throttle.admit(&[(&network_key, throttle::PER_NETWORK), (&account_key, throttle::PER_ACCOUNT)], now) {
+    let on_network = match state.sign_in_throttle.admit(&[(&network_key, throttle::PER_NETWORK)], now) {
         Ok(attempt) => attempt,
         Err(wait) => {
-            tracing::warn!("sign-in refused: too many attempts");
+            tracing::warn!("sign-in refused: too many attempts from one network");
             return Ok(refuse(format!(
                 "Too many sign-in attempts. Wait {} minutes and try again, or reset your password.",
+                throttle::minutes_to_wait(wait)
+            )));
+        }
+    };
+    let on_account = match state.sign_in_throttle.admit(&[(&account_key, throttle::PER_ACCOUNT)], now) {
+        Ok(attempt) => attempt,
+        Err(wait) => {
+            let attempt = answer_while_locked(state, &email, password, next, on_network, now).await?;
+            tracing::info!(?attempt, "sign-in to a locked account");
+            return Ok(refuse(format!(
+                "Too many sign-in attempts on this account, so it is locked for {} minutes. \
+                 If the password you gave is right, we have e-mailed you a link to sign in now. You can also reset your password.",
                 throttle::minutes_to_wait(wait)
             )));
         }
@@ -110,12 +123,105 @@ pub async fn sign_in(
     let Some(account) = account.filter(|_| matches) else {
         return Ok(refuse(WRONG_DETAILS.to_owned()));
     };
-    state.sign_in_throttle.forget(attempt);
+    state.sign_in_throttle.forget(on_network);
+    state.sign_in_throttle.forget(on_account);
     state.sign_in_throttle.clear(&account_key);
     if account.email_verified_at.is_none() {
         return Ok(refuse("Confirm your email address first, using the link we sent you. No email? Ask for a new link below.".into()));
     }
+    start_session(state, parts, &account, next, now).await
+}
 
+/// What `answer_while_locked` did, for the log; the visitor's answer is the same either way.
+#[derive(Debug, PartialEq, Eq)]
+enum LockedAttempt {
+    WrongPassword,
+    LinkSent,
+    /// The right password, but a link was sent very recently (or the address is unconfirmed).
+    NothingSent,
+}
+
+/// S4: a lock must not keep out the owner who knows the password. While an account is locked,
+/// a right password is still checked (counted on the network's limit, as any guess): it gets
+/// a one-time sign-in link e-mailed to the account's address, and the answer on the page is the
+/// same as for a wrong password, so the guesser learns nothing. The mail is queued apart from
+/// the answer, so a right password also takes no longer to answer.
+async fn answer_while_locked(
+    state: &AppState,
+    email: &EmailAddress,
+    password: &str,
+    next: Option<&str>,
+    on_network: throttle::Attempt,
+    now: DateTime<Utc>,
+) -> Result<LockedAttempt, AccountError> {
+    let account = find_by_email(&state.db, email).await?;
+    let matches = passwords::verify_password(password.to_owned(), account.as_ref().map(|a| a.password_hash.clone())).await;
+    let Some(account) = account.filter(|_| matches) else { return Ok(LockedAttempt::WrongPassword) };
+    state.sign_in_throttle.forget(on_network);
+    let link_key = throttle_key(&state.keys.network, "sign-in-link", email.as_str());
+    if account.email_verified_at.is_none()
+        || state.sign_in_throttle.admit(&[(&link_key, throttle::SIGN_IN_LINKS_PER_ACCOUNT)], now).is_err()
+    {
+        return Ok(LockedAttempt::NothingSent);
+    }
+    let next = next.and_then(safe_local_path).unwrap_or("/account").to_owned();
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(error) = send_sign_in_link(&state, &account, &next, now).await {
+            tracing::error!(%error, "queueing a sign-in link failed");
+        }
+    });
+    Ok(LockedAttempt::LinkSent)
+}
+
+async fn send_sign_in_link(state: &AppState, account: &account::Model, next: &str, now: DateTime<Utc>) -> Result<(), AccountError> {
+    let binding = link_binding(&state.db, account).await?;
+    let txn = state.db.begin().await?;
+    account_mail::sign_in_link(state, &txn, account, &binding, next, now).await?;
+    txn.commit().await?;
+    account_mail::wake(state);
+    Ok(())
+}
+
+/// What a sign-in link is bound to: the password (a reset voids it) and the account's newest
+/// session, which every sign-in replaces, so the link works once and only until the next
+/// sign-in.
+async fn link_binding(db: &impl ConnectionTrait, account: &account::Model) -> Result<String, AccountError> {
+    let newest = sessions::newest_of_account(db, account.id).await?;
+    Ok(format!("{}\0{}", account.password_hash, newest.unwrap_or_default()))
+}
+
+/// S4: signs in with the link e-mailed while the account was locked; it ends the lock, as
+/// its owner has shown both the password and the mailbox. Staff still give their code next.
+pub async fn sign_in_with_link(state: &AppState, parts: &Parts, token: &str, now: DateTime<Utc>) -> Result<SignInOutcome, AccountError> {
+    let unchecked = tokens::open(tokens::TokenPurpose::SignIn, token, now).map_err(|_| AccountError::LinkInvalid)?;
+    let account = account::Entity::find_by_id(unchecked.account_id).one(&state.db).await?;
+    // A missing account is checked against a binding nothing matches: it answers as a forged
+    // link does (S5).
+    let binding = match &account {
+        Some(account) => link_binding(&state.db, account).await?,
+        None => String::new(),
+    };
+    let checked = unchecked.check(&state.keys.link_tokens, &binding);
+    let (Some(account), Ok(checked)) = (account, checked) else { return Err(AccountError::LinkInvalid) };
+    if account.email_verified_at.is_none() {
+        return Err(AccountError::LinkInvalid);
+    }
+    if let Ok(email) = EmailAddress::parse(&account.email) {
+        state.sign_in_throttle.clear(&account_key(state, &email));
+    }
+    tracing::info!(account_id = account.id, "signed in with an e-mailed link");
+    start_session(state, parts, &account, Some(&checked.extra), now).await
+}
+
+/// Starts the signed-in session of an account that proved who it is, and says where to go.
+async fn start_session(
+    state: &AppState,
+    parts: &Parts,
+    account: &account::Model,
+    next: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<SignInOutcome, AccountError> {
     // A fresh session id on every sign-in (no session fixation): the old one ends here.
     let txn = state.db.begin().await?;
     if let Some(token) = sessions::token_from(parts, state.secure_cookies) {

@@ -1,9 +1,10 @@
 //! Staff accounts: created or promoted from the command line (`server admin create`), since
 //! the first admin cannot be made by another admin. Every change is written to the audit log.
 //! S11: a staff account signs in with a second factor; it sets up its authenticator app at its
-//! first sign-in (`second_factor`), so nothing about it is made here.
+//! first sign-in (`second_factor`), so nothing about it is made here. Only its reset is
+//! (`server admin reset-second-factor`), for staff who lost their app.
 
-use super::{audit, find_by_email, passwords, sessions};
+use super::{audit, find_by_email, passwords, second_factor, sessions};
 use crate::domain::account::{EmailAddress, NewPassword, PersonName, Role};
 use crate::errors::account::AccountError;
 use crate::server::entities::account;
@@ -23,6 +24,16 @@ pub enum StaffOutcome {
     },
 }
 
+/// What `reset_second_factor` did.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ResetOutcome {
+    pub account_id: i32,
+    /// Whether the account had confirmed an authenticator app (false: none, or a setup never
+    /// finished); either way it now sets one up at its next sign-in.
+    pub was_enrolled: bool,
+    pub ended_sessions: u64,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StaffError {
     #[error("{field}: {message}")]
@@ -34,6 +45,13 @@ pub enum StaffError {
          Have the address's owner set a new password with \"Forgotten your password?\" on the sign-in page (the e-mailed link also confirms the address), then run this again"
     )]
     Unconfirmed { account_id: i32 },
+    #[error("no account has this e-mail address; check it for typos. Nothing was changed")]
+    NotFound,
+    /// S11: customers sign in with their password alone, so they have no second factor.
+    #[error(
+        "account {account_id} is a customer account: it signs in with its password alone and has no second factor to reset. Nothing was changed"
+    )]
+    NotStaff { account_id: i32 },
     #[error("the store could not save the account: {0}")]
     Store(String),
 }
@@ -109,4 +127,30 @@ pub async fn create_or_promote(
         .await?;
     txn.commit().await?;
     Ok(StaffOutcome::Created { account_id: created.id })
+}
+
+/// S11: forgets a staff account's authenticator app (for staff who lost it): its secret, when
+/// it was confirmed and the last code's step go, so its next sign-in sets up a new app as the
+/// first one did; every session ends, so no session confirmed with the old app stays open.
+/// An account without a confirmed app gets the same (an unfinished setup is discarded): the
+/// operator asked for a fresh start, and ending its sessions does no harm. A customer, or an
+/// address without an account, is refused.
+pub async fn reset_second_factor(db: &DatabaseConnection, email: &str, now: DateTime<Utc>) -> Result<ResetOutcome, StaffError> {
+    let email = EmailAddress::parse(email).map_err(|message| StaffError::Invalid { field: "--email", message })?;
+    let txn = db.begin().await?;
+    let existing = find_by_email(&txn, &email).await?.ok_or(StaffError::NotFound)?;
+    if !Role::parse(&existing.role).is_some_and(second_factor::required_for) {
+        return Err(StaffError::NotStaff { account_id: existing.id });
+    }
+    let was_enrolled = existing.totp_enabled_at.is_some();
+    let mut active: account::ActiveModel = existing.clone().into();
+    active.totp_secret = Set(None);
+    active.totp_enabled_at = Set(None);
+    active.totp_last_step = Set(None);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    let ended_sessions = sessions::end_others(&txn, existing.id, None).await?;
+    audit::record(&txn, None, "staff.reset_second_factor", &format!("account:{}", existing.id), "(command line)", now).await?;
+    txn.commit().await?;
+    Ok(ResetOutcome { account_id: existing.id, was_enrolled, ended_sessions })
 }

@@ -24,6 +24,10 @@ pub const PER_NETWORK: Limit = Limit { attempts: 100, window: Duration::minutes(
 /// could bury an inbox or the store; twenty is far more than one household or office needs.
 pub const MAIL_REQUESTS_PER_NETWORK: Limit = Limit { attempts: 20, window: Duration::minutes(15) };
 
+/// S4: sign-in links for a locked account, per account per 15 minutes. Each needs the right
+/// password, so this only keeps a stuck "Sign in" button from filling the owner's inbox.
+pub const SIGN_IN_LINKS_PER_ACCOUNT: Limit = Limit { attempts: 3, window: Duration::minutes(15) };
+
 /// Attempts per key within a sliding window. (Named for sign-in, its first use; the keys say
 /// which limit they belong to.)
 #[derive(Debug, Default)]

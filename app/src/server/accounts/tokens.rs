@@ -1,6 +1,7 @@
-//! Signed, expiring links (e-mail verification, password reset, e-mail change). Nothing is
-//! stored: the MAC binds each token to the account's state at issue time (its e-mail, or its
-//! password hash), so a token stops working once it has been used or the state has moved on.
+//! Signed, expiring links (e-mail verification, password reset, e-mail change, sign-in during
+//! a lock). Nothing is stored: the MAC binds each token to the account's state at issue time
+//! (its e-mail, its password hash, its newest session), so a token stops working once it has
+//! been used or the state has moved on.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Utc};
@@ -12,6 +13,12 @@ pub enum TokenPurpose {
     VerifyEmail,
     ResetPassword,
     ChangeEmail,
+    /// S4: signs in an account locked by wrong guesses, for the owner who gave the right password.
+    SignIn,
+    /// A newsletter sign-up's confirmation (double opt-in, B07).
+    ConfirmSubscription,
+    /// The unsubscribe and preferences link of a marketing e-mail (P22).
+    MarketingPreferences,
 }
 
 impl TokenPurpose {
@@ -20,6 +27,9 @@ impl TokenPurpose {
             Self::VerifyEmail => "verify",
             Self::ResetPassword => "reset",
             Self::ChangeEmail => "change",
+            Self::SignIn => "sign-in",
+            Self::ConfirmSubscription => "subscribe",
+            Self::MarketingPreferences => "preferences",
         }
     }
 }

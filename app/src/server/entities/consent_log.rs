@@ -23,6 +23,10 @@ pub struct Model {
     pub prev_hash: String,
     #[sea_orm(unique)]
     pub row_hash: String,
+    /// What the decision is about: `cookies` (the four categories above), or
+    /// `marketing:<topic>` (then `consent_id` is the address's subject id, the categories are
+    /// all false, the event says granted or withdrawn, `policy_version` is the wording's).
+    pub purpose: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,8 @@ pub mod consent_chain_checkpoint;
 pub mod consent_log;
 pub mod customer_order;
 pub mod mail_outbox;
+pub mod marketing_consent;
+pub mod marketing_subscriber;
 pub mod order_line;
 pub mod product;
 pub mod session;

@@ -111,6 +111,45 @@ pub fn order_dispatched(to: &str, name: &str, number: &str, method: &str, link: 
         .finish(MailKind::OrderDispatched, to, &format!("Your {STORE} order {number} is on its way"))
 }
 
+/// S4: signs in an account that is locked after wrong guesses, for the person who gave its
+/// right password; whoever made the guesses never sees this mail.
+pub fn sign_in_link(to: &str, name: &str, link: &str, valid_for: Duration) -> OutgoingMail {
+    Letter::to(name)
+        .paragraph(&format!(
+            "Your {STORE} account is locked for a while because someone typed a wrong password for it several times. \
+             You have just given the right password, so you can still sign in with the link below."
+        ))
+        .secret_action("Sign in to my account", link)
+        .paragraph(&format!("The link stays valid for {} and works only once.", describe(valid_for)))
+        .paragraph(
+            "If you did not just try to sign in, someone else knows your password: please choose a new one with \"Forgotten your password?\" on the sign-in page straight away.",
+        )
+        .finish(MailKind::SignInLink, to, &format!("Your {STORE} sign-in link"))
+}
+
+/// B07: the one e-mail a newsletter sign-up gets until its owner confirms it. An address that
+/// is already subscribed gets it too, so the form never tells who is subscribed.
+pub fn newsletter_confirmation(to: &str, link: &str, valid_for: Duration) -> OutgoingMail {
+    Letter::to("")
+        .paragraph(&format!("Someone, hopefully you, asked to receive the {STORE} newsletter at this address."))
+        .paragraph(crate::domain::marketing::NEWSLETTER_PROMISE)
+        .paragraph("If that is what you want, confirm it with the link below. Until you do, we send you nothing else.")
+        .secret_action("Yes, subscribe me", link)
+        .paragraph(&format!("The link stays valid for {}.", describe(valid_for)))
+        .paragraph("If you did not ask for this, ignore this e-mail: you will not be subscribed, and we will not write again.")
+        .finish(MailKind::NewsletterConfirmation, to, &format!("Please confirm your {STORE} newsletter subscription"))
+}
+
+/// A fresh link to an address's marketing choices, for someone who asked for one by e-mail
+/// (P21: they can change or withdraw consent without an account or an old e-mail).
+pub fn marketing_preferences_link(to: &str, link: &str) -> OutgoingMail {
+    Letter::to("")
+        .paragraph(&format!("You asked for a link to choose which {STORE} e-mails this address receives, or to stop them all."))
+        .secret_action("Choose my e-mails", link)
+        .paragraph("If you did not ask for this, you can ignore this e-mail: nothing has changed.")
+        .finish(MailKind::MarketingPreferencesLink, to, &format!("Your {STORE} e-mail choices"))
+}
+
 /// "30 minutes", "1 hour", "24 hours", "7 days": how long a link stays valid, in words.
 pub fn describe(valid_for: Duration) -> String {
     const DAY: u64 = 24 * 60;
@@ -228,6 +267,9 @@ mod tests {
             already_registered("jane@example.com", name, link, link),
             order_confirmation("jane@example.com", name, &sample_order(name), link),
             order_dispatched("jane@example.com", name, "SOP-ABCD-EFGH", "Standard delivery", link),
+            sign_in_link("jane@example.com", name, link, HOUR / 4),
+            newsletter_confirmation("jane@example.com", link, 7 * 24 * HOUR),
+            marketing_preferences_link("jane@example.com", link),
         ]
     }
 
@@ -294,6 +336,10 @@ mod tests {
         for mail in every_kind(HOSTILE_NAME, HOSTILE_LINK) {
             assert!(!mail.html_body.contains("<script>"), "{:?}: {}", mail.kind, mail.html_body);
             assert!(!mail.html_body.contains("<img"), "{:?}: {}", mail.kind, mail.html_body);
+            // Newsletter mails go to an address and greet nobody by name.
+            if matches!(mail.kind, MailKind::NewsletterConfirmation | MailKind::MarketingPreferencesLink) {
+                continue;
+            }
             assert!(mail.html_body.contains("&lt;script&gt;"), "{:?}", mail.kind);
             assert!(mail.html_body.contains("&amp; Co"), "{:?}", mail.kind);
             // The plain-text body shows values exactly as given.
@@ -319,13 +365,21 @@ mod tests {
         }
     }
 
-    // S1: a confirmation, reset or e-mail change link is never part of the stored bodies that
-    // staff can read; every other kind keeps its links in the body.
+    // S1: a confirmation, reset, e-mail change or sign-in link is never part of the stored
+    // bodies that staff can read; every other kind keeps its links in the body.
     #[test]
     fn s1_security_mails_keep_their_link_out_of_the_stored_bodies() {
         let link = "https://shop.example/account/verify?token=abc123";
         for mail in every_kind("Jane", link) {
-            let secret = matches!(mail.kind, MailKind::EmailVerification | MailKind::PasswordReset | MailKind::EmailChangeConfirmation);
+            let secret = matches!(
+                mail.kind,
+                MailKind::EmailVerification
+                    | MailKind::PasswordReset
+                    | MailKind::EmailChangeConfirmation
+                    | MailKind::SignInLink
+                    | MailKind::NewsletterConfirmation
+                    | MailKind::MarketingPreferencesLink
+            );
             assert_eq!(mail.secret_link.is_some(), secret, "{:?}", mail.kind);
             if secret {
                 assert!(!mail.text_body.contains("token") && !mail.html_body.contains("token"), "{:?}: {}", mail.kind, mail.text_body);
@@ -337,9 +391,14 @@ mod tests {
     #[test]
     fn each_kind_is_addressed_greeted_and_signed() {
         for mail in every_kind("Jane", "https://shop.example/x") {
-            assert!(mail.text_body.starts_with("Hello Jane,\n\n"), "{:?}", mail.kind);
+            // Newsletter mails go to an address, not to a person the store knows by name.
+            let greeting = match mail.kind {
+                MailKind::NewsletterConfirmation | MailKind::MarketingPreferencesLink => "Hello,",
+                _ => "Hello Jane,",
+            };
+            assert!(mail.text_body.starts_with(&format!("{greeting}\n\n")), "{:?}", mail.kind);
             assert!(mail.text_body.contains("Kind regards,\nSOP Store"), "{:?}", mail.kind);
-            assert!(mail.html_body.contains("Hello Jane,"), "{:?}", mail.kind);
+            assert!(mail.html_body.contains(greeting), "{:?}", mail.kind);
             assert!(mail.subject.contains("SOP Store"), "{:?}", mail.kind);
         }
         let kinds: Vec<MailKind> = every_kind("Jane", "x").iter().map(|m| m.kind).collect();

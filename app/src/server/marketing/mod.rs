@@ -1,0 +1,9 @@
+//! Marketing by e-mail: each address's choices per topic (`preferences`), the newsletter's
+//! double opt-in (`newsletter`), and the signed links in marketing e-mails that let anyone
+//! unsubscribe or choose topics without signing in (`links`). Every change is one row in the
+//! consent log (purpose `marketing:<topic>`), stored in the same transaction as the choice it
+//! proves.
+
+pub mod links;
+pub mod newsletter;
+pub mod preferences;
