@@ -130,6 +130,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/register/check-email") view={Lazy::<CheckEmailRoute>::new()}/>
                     <Route path=path!("/account/sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/marketing") view={Lazy::<AdminMarketingRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/marketing/campaigns/:id") view={Lazy::<CampaignRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter") view={Lazy::<NewsletterRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter/confirm") view={Lazy::<ConfirmSubscriptionRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter/preferences") view={Lazy::<NewsletterPreferencesRoute>::new()} ssr=SsrMode::Async/>

@@ -1,5 +1,5 @@
 import { test, expect, waitForHydration, statusError } from './fixtures';
-import { PASSWORD, unique, signIn, linkFromOutbox, register, confirm, createStaff, codeFor, wrongCode, signInAsStaff } from './accounts';
+import { PASSWORD, unique, signIn, linkFromOutbox, register, confirm, createStaff, codeFor, wrongCode, signInAsStaff, registerAndSignInWithoutJavaScript } from './accounts';
 
 test('register, confirm, sign in, edit details and addresses, sign out', async ({ page, browser }) => {
   const email = unique('ann');
@@ -113,19 +113,7 @@ test.describe('with JavaScript turned off', () => {
   });
 
   test('B09 signing in and out works as plain form posts', async ({ page, browser }) => {
-    const email = unique('eve');
-    await page.goto('/account/register');
-    await page.getByLabel('Full name').fill('Eve White');
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
-    await page.goto(await linkFromOutbox(browser, email, '/account/confirm-email?token='));
-    await page.getByRole('button', { name: 'Confirm my email address' }).click();
-    await page.getByLabel('Email address').first().fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+    await registerAndSignInWithoutJavaScript(page, browser, 'Eve White', unique('eve'));
     await page.getByLabel('Full name').fill('Eve Grey');
     await page.getByRole('button', { name: 'Save details' }).click();
     await expect(page.getByText('Your details have been saved.')).toBeVisible();

@@ -40,6 +40,19 @@ export async function linkFromOutbox(_browser: Browser, to: string, linkPath: st
   return match![1];
 }
 
+// The newest message to `to` as `server mail show` prints it (headers and text body), or ''.
+export function newestMailTo(to: string): string {
+  try {
+    return execFileSync(SERVER_BIN, ['mail', 'show', '--to', to], {
+      env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL, DEMO_DATA: 'false', RUST_LOG: 'warn' },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+  } catch {
+    return '';
+  }
+}
+
 export async function register(page: Page, name: string, email: string) {
   await page.goto('/account/register');
   await waitForHydration(page);
@@ -48,6 +61,23 @@ export async function register(page: Page, name: string, email: string) {
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+}
+
+// B09: registers, confirms and signs in as plain form posts (JavaScript off: no hydration to
+// wait for); ends on the account page.
+export async function registerAndSignInWithoutJavaScript(page: Page, browser: Browser, name: string, email: string) {
+  await page.goto('/account/register');
+  await page.getByLabel('Full name').fill(name);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+  await page.goto(await linkFromOutbox(browser, email, '/account/confirm-email?token='));
+  await page.getByRole('button', { name: 'Confirm my email address' }).click();
+  await page.getByLabel('Email address').first().fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
 }
 
 export async function confirm(page: Page, browser: Browser, email: string) {

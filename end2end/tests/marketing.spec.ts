@@ -3,7 +3,7 @@
 // e-mailed link without signing in (P22).
 import { test, expect, waitForHydration, statusError } from './fixtures';
 import type { Browser, Page } from '@playwright/test';
-import { PASSWORD, unique, linkFromOutbox, register, confirm } from './accounts';
+import { PASSWORD, unique, linkFromOutbox, register, confirm, signInAsStaff, newestMailTo, registerAndSignInWithoutJavaScript } from './accounts';
 
 // Registers and confirms a new account, then signs in; ends on the account page.
 async function signedInAccount(page: Page, browser: Browser, who: string): Promise<string> {
@@ -60,20 +60,7 @@ test.describe('with JavaScript turned off', () => {
   test.use({ javaScriptEnabled: false });
 
   test('B09 P23 the marketing switches are a plain form with a Save button', async ({ page, browser }) => {
-    // Registering, confirming and signing in as plain form posts (the helpers wait for hydration).
-    const email = unique('noah');
-    await page.goto('/account/register');
-    await page.getByLabel('Full name').fill('Noah Tester');
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
-    await page.goto(await linkFromOutbox(browser, email, '/account/confirm-email?token='));
-    await page.getByRole('button', { name: 'Confirm my email address' }).click();
-    await page.getByLabel('Email address').first().fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+    await registerAndSignInWithoutJavaScript(page, browser, 'Noah Tester', unique('noah'));
     await page.getByRole('switch', { name: 'Offers and discounts' }).check();
     await page.getByRole('button', { name: 'Save my e-mail choices' }).click();
     await expect(page.getByText('Your e-mail choices are saved.')).toBeVisible();
@@ -111,15 +98,7 @@ test.describe('with JavaScript turned off', () => {
 
 test('P21 a subscriber asks for a fresh link and chooses topics on the hydrated page', async ({ page, browser }) => {
   const email = unique('ola');
-  await page.goto('/newsletter');
-  await waitForHydration(page);
-  await page.locator('form[name="newsletter"]').getByLabel('Email address').fill(email);
-  await page.locator('form[name="newsletter"]').getByRole('button', { name: 'Subscribe' }).click();
-  await expect(page.getByText('Check your inbox')).toBeVisible();
-  await page.goto(await linkFromOutbox(browser, email, '/newsletter/confirm?token='));
-  await waitForHydration(page);
-  await page.getByRole('button', { name: 'Yes, subscribe me' }).click();
-  await expect(page.getByText('your subscription is confirmed')).toBeVisible();
+  await confirmedSubscriber(page, browser, email);
 
   // Without the old e-mail: ask for a new link, and use it.
   await page.goto('/newsletter');
@@ -135,4 +114,81 @@ test('P21 a subscriber asks for a fresh link and chooses topics on the hydrated 
   await expect(page.getByText('Your choices are saved.')).toBeVisible();
   await expect(page.getByRole('checkbox', { name: 'Offers and discounts' })).toBeChecked();
   await expect(page.getByRole('checkbox', { name: 'The newsletter' })).not.toBeChecked();
+});
+
+// Signs `email` up from the /newsletter page (JavaScript off or on alike) and confirms it.
+async function confirmedSubscriber(page: Page, browser: Browser, email: string) {
+  await page.goto('/newsletter');
+  await waitForHydration(page);
+  await page.locator('form[name="newsletter"]').getByLabel('Email address').fill(email);
+  await page.locator('form[name="newsletter"]').getByRole('button', { name: 'Subscribe' }).click();
+  await expect(page.getByText('Check your inbox')).toBeVisible();
+  await page.goto(await linkFromOutbox(browser, email, '/newsletter/confirm?token='));
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Yes, subscribe me' }).click();
+  await expect(page.getByText('your subscription is confirmed')).toBeVisible();
+}
+
+// Writes and sends a newsletter campaign as staff; returns once sending has finished.
+async function sendCampaign(page: Page, subject: string) {
+  await page.goto('/admin/marketing');
+  await waitForHydration(page);
+  await page.getByRole('link', { name: 'Write a campaign' }).click();
+  await expect(page.getByRole('heading', { name: 'Write a campaign' })).toBeVisible();
+  await waitForHydration(page);
+  await page.getByLabel('Subject').fill(subject);
+  await page.getByLabel('The newsletter', { exact: true }).check();
+  await page.getByLabel('Plain-text version').fill(`${subject}: our new oak boards are in.`);
+  await page.getByLabel('HTML version').fill(`<p>${subject}: our new <strong>oak boards</strong> are in.</p>`);
+  await page.getByRole('button', { name: 'Save the draft' }).click();
+  await expect(page.getByText('The draft is saved')).toBeVisible();
+  // The preview is what a recipient gets: the unsubscribe link is at the bottom.
+  await expect(page.locator('.campaign-preview__text')).toContainText(/unsubscribe/i);
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Send a test to me' }).click();
+  await expect(page.getByText('A test was sent to')).toBeVisible();
+  await page.getByRole('button', { name: 'Send the campaign now' }).click();
+  await expect(page.getByText('Sending has started')).toBeVisible();
+  // The progress follows along (hydrated) until every recipient is done.
+  await expect(page.locator('[data-campaign-status]')).toHaveAttribute('data-campaign-status', 'sent', { timeout: 20_000 });
+}
+
+// P20, P22: a campaign reaches a confirmed subscriber, whose e-mail's link unsubscribes
+// without signing in; a later campaign then does not reach them. A sign-up never confirmed
+// gets no campaign at all (B07).
+test('P20 P22 B07 a campaign reaches only consenting addresses, and its e-mail unsubscribes without signing in', async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  const reader = unique('campaign-reader');
+  const unconfirmed = unique('campaign-unconfirmed');
+  await confirmedSubscriber(page, browser, reader);
+  await page.goto('/newsletter');
+  await waitForHydration(page);
+  await page.locator('form[name="newsletter"]').getByLabel('Email address').fill(unconfirmed);
+  await page.locator('form[name="newsletter"]').getByRole('button', { name: 'Subscribe' }).click();
+  await expect(page.getByText('Check your inbox')).toBeVisible();
+
+  const staff = await browser.newContext();
+  const staffPage = await staff.newPage();
+  await signInAsStaff(staffPage);
+  const first = `Autumn news ${Date.now()}`;
+  await sendCampaign(staffPage, first);
+
+  await expect.poll(() => newestMailTo(reader), { timeout: 20_000 }).toContain(`Subject: ${first}`);
+  expect(newestMailTo(unconfirmed)).not.toContain(first);
+
+  // The reader opens the campaign e-mail's unsubscribe link, signed out, in a fresh browser.
+  const unsubscribeLink = await linkFromOutbox(browser, reader, '/newsletter/preferences?token=');
+  const readerContext = await browser.newContext();
+  const readerPage = await readerContext.newPage();
+  await readerPage.goto(unsubscribeLink);
+  await waitForHydration(readerPage);
+  await readerPage.getByRole('button', { name: 'Unsubscribe from everything' }).click();
+  await expect(readerPage.getByText('You are unsubscribed')).toBeVisible();
+
+  const second = `Winter news ${Date.now()}`;
+  await sendCampaign(staffPage, second);
+  expect(newestMailTo(reader)).toContain(`Subject: ${first}`);
+  expect(newestMailTo(reader)).not.toContain(second);
+  await staff.close();
+  await readerContext.close();
 });

@@ -11,6 +11,7 @@ mod m20261203_000006_add_outbox_secret_link;
 mod m20261203_000007_create_consent_chain_checkpoint;
 mod m20261203_000008_add_second_factor;
 mod m20261204_000009_create_marketing;
+mod m20261204_000010_create_campaigns;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000007_create_consent_chain_checkpoint::Migration),
             Box::new(m20261203_000008_add_second_factor::Migration),
             Box::new(m20261204_000009_create_marketing::Migration),
+            Box::new(m20261204_000010_create_campaigns::Migration),
         ]
     }
 }

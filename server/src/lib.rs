@@ -8,6 +8,7 @@ pub mod consent_export;
 pub mod database;
 pub mod gpc;
 pub mod media;
+pub mod one_click;
 pub mod private_files;
 pub mod receipts;
 pub mod security;

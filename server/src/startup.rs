@@ -5,7 +5,7 @@ use crate::{
     config::{self, Config, ConfigError},
     consent_export,
     database::{self, DatabaseError},
-    gpc, media, receipts, security,
+    gpc, media, one_click, receipts, security,
 };
 use app::server::accounts::sessions::SessionPolicy;
 use app::server::{
@@ -113,6 +113,7 @@ impl Application {
             sign_in_throttle: Default::default(),
             form_flash: Default::default(),
             mailer,
+            campaign_sender: Default::default(),
             tags: config.tags.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
             payments: match config.payments {
@@ -141,9 +142,15 @@ impl Application {
         let worker = mail::spawn_delivery_worker(self.state.db.clone(), self.state.mailer.clone(), async {
             let _ = mail_stopped.await;
         });
+        // Campaigns are queued into the outbox in the background too (held or sent, as all mail).
+        let (stop_campaigns, campaigns_stopped) = tokio::sync::oneshot::channel::<()>();
+        let campaigns = app::server::marketing::campaign_sender::spawn_campaign_sender(self.state.clone(), async {
+            let _ = campaigns_stopped.await;
+        });
         let shutdown = async move {
             shutdown.await;
             let _ = stop_mail.send(());
+            let _ = stop_campaigns.send(());
         };
         let checkpoints = (self.state.db.get_database_backend() == sea_orm::DbBackend::Sqlite)
             .then(|| tokio::spawn(database::checkpoint_periodically(self.state.db.clone(), self.state.consent_log.clone())));
@@ -153,6 +160,10 @@ impl Application {
         housekeeping.abort();
         if let Some(checkpoints) = checkpoints {
             checkpoints.abort();
+        }
+        // A batch cut off here is not lost: it rolls back and is queued after the next start.
+        if tokio::time::timeout(MAIL_SHUTDOWN_GRACE, campaigns).await.is_err() {
+            tracing::warn!("campaign sending did not stop in time; it resumes after the next start");
         }
         if let Some(worker) = worker {
             if tokio::time::timeout(MAIL_SHUTDOWN_GRACE, worker).await.is_err() {
@@ -284,6 +295,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/cookies/receipt/check", get(receipts::check))
         .route("/admin/consent-log.csv", get(consent_export::csv))
         .route("/admin/consent-log.json", get(consent_export::json))
+        .route(app::domain::marketing::ONE_CLICK_PATH, get(one_click::show_choices).post(one_click::unsubscribe))
         .leptos_routes_with_context(&state, routes, context, {
             let options = options.clone();
             move || shell(options.clone())

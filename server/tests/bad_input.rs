@@ -216,8 +216,10 @@ async fn issue21_checkout_refuses_an_address_the_mailer_cannot_send_to(backend: 
 /// pages, register, sign-in, reset and confirm, are left out).
 const ACCOUNT_PAGES: [&str; 6] =
     ["/account", "/account/orders", "/account/password", "/account/email", "/account/addresses/new", "/account/addresses/1"];
-const STAFF_PAGES: [&str; 9] = [
+const STAFF_PAGES: [&str; 11] = [
     "/admin",
+    "/admin/marketing",
+    "/admin/marketing/campaigns/new",
     "/admin/outbox",
     "/admin/outbox/1",
     "/admin/audit",

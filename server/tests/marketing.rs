@@ -220,6 +220,48 @@ async fn p22_an_emailed_link_unsubscribes_without_signing_in(backend: Backend) {
     chain_is_intact(&app).await;
 }
 
+// B08, P22: RFC 8058's one-click unsubscribe: the mail program POSTs
+// `List-Unsubscribe=One-Click` from its own servers, with no cookie and no Origin, and the
+// address is unsubscribed; again is harmless; a GET changes nothing; only this path is let
+// past the same-origin check, and only with the address's own token.
+async fn b08_a_one_click_post_unsubscribes_without_a_cookie_or_an_origin(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let token = preferences_token_of(&confirm(&app, &sign_up(&app, "reader@example.com").await).await);
+    let one_click = |token: &str, body: &'static str| {
+        app.client
+            .post(app.url(&format!("{}?token={token}", app::domain::marketing::ONE_CLICK_PATH)))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    // A GET (a link scanner) changes nothing and shows the choices page.
+    let get = app.client.get(app.url(&format!("/newsletter/one-click?token={token}"))).send().await.unwrap();
+    assert_eq!(get.status().as_u16(), 303);
+    assert_eq!(subscribed(&linked_choices(&app, &token).await), [MarketingTopic::Newsletter]);
+    assert_eq!(one_click(&token, "something=else").await.unwrap().status().as_u16(), 400, "not a one-click body");
+    assert_eq!(one_click(&format!("{token}A"), "List-Unsubscribe=One-Click").await.unwrap().status().as_u16(), 400, "not our token");
+
+    let response = one_click(&token, "List-Unsubscribe=One-Click").await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.text().await.unwrap().contains("You are unsubscribed"));
+    assert!(subscribed(&linked_choices(&app, &token).await).is_empty());
+    let rows = marketing_rows(&app).await;
+    assert_eq!((rows.len(), rows[1].event_kind.as_str(), rows[1].source.as_str()), (2, "withdraw", "email_link"));
+    assert_eq!(one_click(&token, "List-Unsubscribe=One-Click").await.unwrap().status().as_u16(), 200, "again: fine");
+    assert_eq!(marketing_rows(&app).await.len(), 2, "and nothing more is logged");
+
+    // Every other POST without an Origin is still refused (the exemption is this path only).
+    let other = app
+        .client
+        .post(app.url(&format!("/api/newsletter/unsubscribe?token={token}")))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("token={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status().as_u16(), 403);
+}
+
 // P21: a subscriber chooses topics instead of leaving, and anyone can ask for a fresh link by
 // e-mail: an address the store knows gets one, any other gets nothing, and both see the same.
 async fn p21_a_subscriber_chooses_topics_and_can_ask_for_a_fresh_link(backend: Backend) {
@@ -235,6 +277,68 @@ async fn p21_a_subscriber_chooses_topics_and_can_ask_for_a_fresh_link(backend: B
     let fresh = token_of(&link_in_mail(&app, "reader@example.com", "/newsletter/preferences").await);
     assert_eq!(subscribed(&linked_choices(&app, &fresh).await), [MarketingTopic::Offers]);
     assert!(!outbox(&app).await.iter().any(|(to, _, _)| to == "stranger@example.com"));
+}
+
+// P21: a withdrawal received by telephone is recorded by staff: every topic stops, the log
+// row has source `staff` and names the staff member and the channel, and the audit log keeps
+// the note. Customers cannot, staff can only withdraw, and bad input is refused in words.
+async fn p21_staff_record_a_withdrawal_received_by_telephone(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let token = preferences_token_of(&confirm(&app, &sign_up(&app, "reader@example.com").await).await);
+    let output = admin_create(&app, "boss@example.com", "Boss", "admin", "the admin's own passphrase");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let staff = staff_signed_in(&app, "boss@example.com", "the admin's own passphrase").await;
+    let (status, body) = post_json(&app, "/api/admin/campaigns", &[], Some(&staff)).await;
+    assert_eq!(status, 200, "{body}");
+    let view: app::api::marketing_staff::CampaignsView = serde_json::from_str(&body).unwrap();
+
+    let refused = form_reply(
+        &app,
+        "/api/admin/opt-out",
+        &[("csrf_token", &view.csrf_token), ("email", "reader@example.com"), ("channel", "pigeon")],
+        Some(&staff),
+    )
+    .await;
+    assert_eq!(refused.error_for("channel"), Some("Choose how the request reached us"), "{refused:?}");
+    let reply = form_reply(
+        &app,
+        "/api/admin/opt-out",
+        &[("csrf_token", &view.csrf_token), ("email", "reader@example.com"), ("channel", "phone"), ("note", "Called on 4 December")],
+        Some(&staff),
+    )
+    .await;
+    assert!(reply.notice.as_deref().unwrap().starts_with("Recorded: r•••@example.com gets no more marketing e-mails"), "{reply:?}");
+    assert!(subscribed(&linked_choices(&app, &token).await).is_empty());
+    let rows = marketing_rows(&app).await;
+    let boss = app::server::accounts::find_by_email(&app.state.db, &app::domain::account::EmailAddress::parse("boss@example.com").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let last = rows.last().unwrap();
+    assert_eq!((last.event_kind.as_str(), last.source.as_str()), ("withdraw", "staff"));
+    assert_eq!(last.browser_family, format!("staff {} (phone)", boss.id), "the row names who recorded it and how it came");
+    let audit = app::server::entities::audit_log::Entity::find().all(&app.state.db).await.unwrap();
+    let entry = audit.iter().find(|row| row.action == "marketing.opt_out").expect("an audit row");
+    assert_eq!(entry.actor_account_id, Some(boss.id));
+    assert!(entry.detail.contains("By telephone: Called on 4 December"), "{entry:?}");
+
+    let again = form_reply(
+        &app,
+        "/api/admin/opt-out",
+        &[("csrf_token", &view.csrf_token), ("email", "reader@example.com"), ("channel", "email")],
+        Some(&staff),
+    )
+    .await;
+    assert!(again.notice.as_deref().unwrap().contains("was not subscribed to anything"), "{again:?}");
+    chain_is_intact(&app).await;
+
+    let customer = registered_and_signed_in(&app, "Ann Smith", "ann@example.com").await;
+    assert_eq!(post_json(&app, "/api/admin/campaigns", &[], Some(&customer)).await.0, 403);
+    assert_eq!(post_json(&app, "/api/admin/campaigns", &[], None).await.0, 401);
+    let refused =
+        post_json(&app, "/api/admin/opt-out", &[("csrf_token", "x"), ("email", "a@example.com"), ("channel", "phone")], Some(&customer))
+            .await;
+    assert_eq!(refused.0, 403, "{refused:?}");
 }
 
 // Issue 15: consent is per address, so an account holder and a newsletter subscriber with the
@@ -294,8 +398,10 @@ on_both_databases!(
     b07_a_newsletter_sign_up_counts_only_once_confirmed,
     p07_signing_up_reveals_nothing_about_an_address,
     p22_an_emailed_link_unsubscribes_without_signing_in,
+    b08_a_one_click_post_unsubscribes_without_a_cookie_or_an_origin,
     p21_a_subscriber_chooses_topics_and_can_ask_for_a_fresh_link,
     p23_an_account_and_a_subscriber_with_one_address_share_their_choices,
+    p21_staff_record_a_withdrawal_received_by_telephone,
     issue15_a_password_reset_or_a_registration_never_changes_marketing_consent,
     issue15_a_new_account_address_starts_without_the_old_addresss_consent,
 );

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod catalog;
 pub mod consent;
 pub mod marketing;
+pub mod marketing_staff;
 pub mod shop;
 pub mod site;
 

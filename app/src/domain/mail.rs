@@ -22,10 +22,13 @@ pub enum MailKind {
     NewsletterConfirmation,
     /// A fresh link to an address's marketing choices, asked for by e-mail.
     MarketingPreferencesLink,
+    /// A campaign staff wrote, to one address that consents to its topic (P20), with its
+    /// unsubscribe link and headers (P22).
+    Campaign,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 11] = [
+    pub const ALL: [MailKind; 12] = [
         Self::EmailVerification,
         Self::PasswordReset,
         Self::EmailChangeConfirmation,
@@ -37,6 +40,7 @@ impl MailKind {
         Self::SignInLink,
         Self::NewsletterConfirmation,
         Self::MarketingPreferencesLink,
+        Self::Campaign,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +56,7 @@ impl MailKind {
             Self::SignInLink => "sign_in_link",
             Self::NewsletterConfirmation => "newsletter_confirmation",
             Self::MarketingPreferencesLink => "marketing_preferences_link",
+            Self::Campaign => "campaign",
         }
     }
 
@@ -73,6 +78,7 @@ impl MailKind {
             Self::SignInLink => "Sign-in link (account locked)",
             Self::NewsletterConfirmation => "Newsletter subscription confirmation",
             Self::MarketingPreferencesLink => "Link to marketing choices",
+            Self::Campaign => "Marketing campaign",
         }
     }
 }

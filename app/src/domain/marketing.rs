@@ -68,6 +68,47 @@ impl MarketingTopic {
 pub const NEWSLETTER_PROMISE: &str = "Yes, send me the SOP Store newsletter: one e-mail a month about new products and stories from \
      the workshops that make them. I can unsubscribe at any time with the link at the bottom of every newsletter.";
 
+/// Where a marketing e-mail's `List-Unsubscribe` header points (RFC 8058 one-click POST).
+pub const ONE_CLICK_PATH: &str = "/newsletter/one-click";
+
+/// P21: how a withdrawal that staff record on someone's behalf reached the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OptOutChannel {
+    Phone,
+    Email,
+    Letter,
+    InPerson,
+}
+
+impl OptOutChannel {
+    pub const ALL: [OptOutChannel; 4] = [Self::Phone, Self::Email, Self::Letter, Self::InPerson];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Phone => "phone",
+            Self::Email => "email",
+            Self::Letter => "letter",
+            Self::InPerson => "in_person",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Phone => "By telephone",
+            Self::Email => "By e-mail",
+            Self::Letter => "By letter",
+            Self::InPerson => "In person",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|channel| channel.key() == key)
+    }
+}
+
+/// The longest note staff may keep with a recorded withdrawal.
+pub const OPT_OUT_NOTE_MAX_CHARS: usize = 500;
+
 /// A person's choice for one topic, as the settings and unsubscribe pages show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TopicChoice {

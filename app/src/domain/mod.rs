@@ -3,6 +3,7 @@
 pub mod account;
 pub mod address;
 pub mod basket;
+pub mod campaign;
 pub mod catalog;
 pub mod checkout;
 pub mod consent;

@@ -8,6 +8,12 @@ pub enum MarketingError {
     /// 401: the account's switches need the account.
     #[error("Sign in to change your marketing choices.")]
     NotSignedIn,
+    /// Staff signed in with their password, but have not confirmed their second factor yet.
+    #[error("Enter the code from your authenticator app to open this page.")]
+    SecondFactorRequired,
+    /// 403: signed in, but not staff (the staff area's marketing pages).
+    #[error("Your account cannot open this page.")]
+    Forbidden,
     /// 403: a form that did not come from this session's pages (CSRF).
     #[error("This form has expired. Reload the page and try again.")]
     FormExpired,
@@ -34,7 +40,8 @@ impl super::Failure for MarketingError {
     fn kind(&self) -> FailureKind {
         match self {
             Self::NotSignedIn => FailureKind::NotSignedIn,
-            Self::FormExpired => FailureKind::Forbidden,
+            Self::SecondFactorRequired => FailureKind::SecondFactorRequired,
+            Self::Forbidden | Self::FormExpired => FailureKind::Forbidden,
             Self::LinkInvalid | Self::LinkExpired | Self::UnknownTopic | Self::BadRequest(_) => FailureKind::BadRequest,
             Self::Unavailable => FailureKind::Unavailable,
             Self::Unreachable(_) => FailureKind::Unreachable,
@@ -65,8 +72,10 @@ impl From<crate::errors::account::AccountError> for MarketingError {
     fn from(error: crate::errors::account::AccountError) -> Self {
         use crate::errors::account::AccountError;
         match error {
-            AccountError::NotSignedIn | AccountError::SecondFactorRequired => Self::NotSignedIn,
-            AccountError::FormExpired | AccountError::Forbidden => Self::FormExpired,
+            AccountError::NotSignedIn => Self::NotSignedIn,
+            AccountError::SecondFactorRequired => Self::SecondFactorRequired,
+            AccountError::Forbidden => Self::Forbidden,
+            AccountError::FormExpired => Self::FormExpired,
             AccountError::BadRequest(message) => Self::BadRequest(message),
             AccountError::Unreachable(message) => Self::Unreachable(message),
             _ => Self::Unavailable,

@@ -41,7 +41,8 @@ pub fn AdminHomePage() -> impl IntoView {
                     <ul class="admin-links">
                         <li><a href="/admin/orders">"Orders"</a>": find an order, dispatch it, mark it delivered or cancel it."</li>
                         <li><a href="/admin/outbox">"Outbox"</a>": every e-mail the store has written, and whether it was sent."</li>
-                        <li><a href="/admin/consent-log">"Consent log"</a>": every cookie decision, searchable, with the hash chain checked and exports for auditors."</li>
+                        <li><a href="/admin/marketing">"Marketing"</a>": write and send campaigns, follow their progress, and record a withdrawal received by telephone, e-mail or letter."</li>
+                        <li><a href="/admin/consent-log">"Consent log"</a>": every cookie and marketing decision, searchable, with the hash chain checked and exports for auditors."</li>
                         <li><a href="/admin/audit">"Audit log"</a>": every action taken in the staff area."</li>
                     </ul>
                 })

@@ -13,6 +13,7 @@ use super::account::public::{
 use super::account::signed_in::{AccountPage, AddressPage, ChangeEmailPage, ChangePasswordPage, SessionsPage};
 use super::account::two_factor::TwoFactorPage;
 use super::admin::{AdminHomePage, AuditPage, ConsentLogPage, OutboxMessagePage, OutboxPage};
+use super::admin_marketing::{AdminMarketingPage, CampaignPage};
 use super::admin_orders::{AdminOrderPage, AdminOrdersPage};
 use super::checkout::CheckoutPage;
 use super::newsletter::{ConfirmSubscriptionPage, NewsletterPage, NewsletterPreferencesPage};
@@ -64,6 +65,8 @@ lazy_page! {
     AdminOrdersRoute => AdminOrdersPage,
     AdminOrderRoute => AdminOrderPage,
     ConsentLogRoute => ConsentLogPage,
+    AdminMarketingRoute => AdminMarketingPage,
+    CampaignRoute => CampaignPage,
     NewsletterRoute => NewsletterPage,
     ConfirmSubscriptionRoute => ConfirmSubscriptionPage,
     NewsletterPreferencesRoute => NewsletterPreferencesPage,

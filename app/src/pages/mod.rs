@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_marketing;
 pub mod admin_orders;
 pub mod basket;
 pub mod category;

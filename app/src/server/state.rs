@@ -53,6 +53,8 @@ pub struct StoreState {
     pub form_flash: FormFlash,
     /// Queues e-mail in the outbox and wakes the delivery worker (held when SMTP is unset).
     pub mailer: Mailer,
+    /// Wakes the background sender of marketing campaigns.
+    pub campaign_sender: super::marketing::campaign_sender::CampaignSender,
     /// The optional tags with a configured id; each still needs the visitor's consent.
     pub tags: ConfiguredTags,
     /// Takes card payments at checkout (the built-in test gateway unless configured otherwise).

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod crawl;
 pub mod logs;
 pub mod shop;
+pub mod smtp;
 
 use app::server::state::AppState;
 use sea_orm::{ConnectionTrait, Database};

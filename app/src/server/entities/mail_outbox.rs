@@ -26,6 +26,11 @@ pub struct Model {
     /// sent or given up on. Never shown to staff.
     #[sea_orm(column_type = "Text", nullable)]
     pub secret_link: Option<String>,
+    /// The `List-Unsubscribe` header of a marketing mail (P22, RFC 2369/8058): its links carry
+    /// the recipient's own token, so like `secret_link` it is never shown to staff, and it is
+    /// erased once the message is sent or given up on.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub list_unsubscribe: Option<String>,
 }
 
 /// Only the id, kind and status: a row printed by mistake puts no address or content in a log.

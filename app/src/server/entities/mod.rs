@@ -4,6 +4,8 @@ pub mod account;
 pub mod account_address;
 pub mod audit_log;
 pub mod basket_line;
+pub mod campaign;
+pub mod campaign_delivery;
 pub mod category;
 pub mod consent_chain_checkpoint;
 pub mod consent_log;

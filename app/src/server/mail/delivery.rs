@@ -6,7 +6,10 @@ use super::{outbox, InitialStatus, MailError, OutgoingMail};
 use crate::server::entities::mail_outbox;
 use chrono::{DateTime, Utc};
 use lettre::{
-    message::{Mailbox, MultiPart},
+    message::{
+        header::{HeaderName, HeaderValue},
+        Mailbox, MultiPart,
+    },
     transport::smtp::{AsyncSmtpTransportBuilder, Error as SmtpError},
     Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
@@ -29,6 +32,8 @@ const BATCH: u64 = 20;
 const POLL_INTERVAL: Duration = Duration::from_secs(30);
 /// Longest wait for the SMTP server at each step of a conversation.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
+const LIST_UNSUBSCRIBE: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe");
+const LIST_UNSUBSCRIBE_POST: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe-Post");
 
 /// An SMTP server address lettre accepts (`SMTP_URL`). Its Debug form hides the whole URL, as
 /// it may carry a password.
@@ -201,11 +206,16 @@ fn build_message(from: &Mailbox, row: &mail_outbox::Model) -> Result<Message, Fa
     let to = row.to_address.parse::<Address>().map_err(|_| give_up("the recipient is not a valid e-mail address"))?;
     // Our own Message-ID: lettre would otherwise name this machine's host in every message.
     let message_id = format!("<{}.{:016x}@{}>", row.id, rand::rng().random::<u64>(), from.email.domain());
-    Message::builder()
-        .from(from.clone())
-        .to(Mailbox::from(to))
-        .subject(row.subject.clone())
-        .message_id(Some(message_id))
+    let mut builder = Message::builder().from(from.clone()).to(Mailbox::from(to)).subject(row.subject.clone()).message_id(Some(message_id));
+    // P22, B08: a marketing mail names its unsubscribe address (RFC 2369) and, over https,
+    // lets the mail program unsubscribe with one click, without opening a page (RFC 8058).
+    if let Some(value) = &row.list_unsubscribe {
+        builder = builder.raw_header(HeaderValue::new(LIST_UNSUBSCRIBE, value.clone()));
+        if super::message::offers_one_click(value) {
+            builder = builder.raw_header(HeaderValue::new(LIST_UNSUBSCRIBE_POST, "List-Unsubscribe=One-Click".to_owned()));
+        }
+    }
+    builder
         .multipart({
             let (text_body, html_body) = outbox::bodies_for_recipient(row);
             MultiPart::alternative_plain_html(text_body, html_body)
@@ -305,5 +315,45 @@ mod tests {
         let url = SmtpUrl::parse("smtp://127.0.0.1:2525").unwrap();
         let from = MailFrom::parse("no-reply@sop-store.example").unwrap();
         assert_eq!(Mailer::smtp(&url, &from).unwrap().initial_status(), InitialStatus::Pending);
+    }
+
+    fn outbox_row(list_unsubscribe: Option<&str>) -> mail_outbox::Model {
+        let now = Utc::now();
+        mail_outbox::Model {
+            id: 7,
+            kind: "campaign".into(),
+            to_address: "ann@example.com".into(),
+            subject: "Winter news".into(),
+            text_body: "News".into(),
+            html_body: "<p>News</p>".into(),
+            created_at: now,
+            status: "pending".into(),
+            attempts: 0,
+            next_attempt_at: now,
+            last_error: None,
+            sent_at: None,
+            secret_link: None,
+            list_unsubscribe: list_unsubscribe.map(str::to_owned),
+        }
+    }
+
+    fn headers_of(row: &mail_outbox::Model) -> String {
+        let from = MailFrom::parse("SOP Store <no-reply@sop-store.example>").unwrap();
+        let message = build_message(&from.0, row).unwrap_or_else(|failure| panic!("{}", failure.class));
+        let formatted = String::from_utf8(message.formatted()).unwrap();
+        formatted.split("\r\n\r\n").next().unwrap_or_default().to_owned()
+    }
+
+    // P22, B08 (RFC 2369, RFC 8058): both headers over https; the link alone over http; none on
+    // any other mail.
+    #[test]
+    fn p22_b08_a_marketing_mail_carries_its_unsubscribe_headers() {
+        let value = "<https://shop.example/newsletter/one-click?token=cHJlZg.c2ln>";
+        let headers = headers_of(&outbox_row(Some(value)));
+        assert!(headers.contains(&format!("\r\nList-Unsubscribe: {value}\r\n")), "{headers}");
+        assert!(headers.contains("\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"), "{headers}");
+        let plain = headers_of(&outbox_row(Some("<http://127.0.0.1:3000/newsletter/one-click?token=a>")));
+        assert!(plain.contains("List-Unsubscribe: <http://") && !plain.contains("List-Unsubscribe-Post"), "{plain}");
+        assert!(!headers_of(&outbox_row(None)).contains("List-Unsubscribe"));
     }
 }

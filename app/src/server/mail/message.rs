@@ -17,8 +17,26 @@ pub struct OutgoingMail {
     pub text_body: String,
     pub html_body: String,
     pub kind: MailKind,
-    /// The one-time link of a security mail (None for every other kind).
+    /// The recipient's own link of a security or marketing mail (None for every other kind).
     pub secret_link: Option<String>,
+    /// A marketing mail's `List-Unsubscribe` header value (see [`list_unsubscribe`]); kept
+    /// apart like `secret_link`, since its link carries the recipient's token.
+    pub list_unsubscribe: Option<String>,
+}
+
+/// The `List-Unsubscribe` value (RFC 2369) for a one-click unsubscribe address: `<URL>`.
+/// Angle brackets, spaces and line breaks cannot occur in a URL the store makes; they are
+/// dropped all the same, so no value can end its header early or add another.
+pub fn list_unsubscribe(one_click_url: &str) -> String {
+    let url: String = one_click_url.chars().filter(|c| !(matches!(c, '<' | '>') || c.is_whitespace() || c.is_control())).collect();
+    format!("<{url}>")
+}
+
+/// Whether a `List-Unsubscribe` value offers one-click unsubscribing (RFC 8058), so the message
+/// also gets `List-Unsubscribe-Post: List-Unsubscribe=One-Click`: only an https address may
+/// (a store on a developer's plain-http address gets the link alone).
+pub fn offers_one_click(list_unsubscribe: &str) -> bool {
+    list_unsubscribe.starts_with("<https://")
 }
 
 /// The two bodies as the recipient receives them: the one-time link, if any, in place of the
@@ -53,6 +71,7 @@ mod tests {
             html_body: "<p>secret</p>".into(),
             kind: MailKind::PasswordReset,
             secret_link: Some("https://shop.example/reset?token=secret".into()),
+            list_unsubscribe: Some("<https://shop.example/newsletter/one-click?token=secret>".into()),
         };
         let printed = format!("{mail:?}");
         assert!(printed.contains("PasswordReset"), "{printed}");
@@ -70,5 +89,15 @@ mod tests {
         assert_eq!(sent_text, "Follow:\nhttps://shop.example/r?token=a&b=\"c\n");
         assert_eq!(sent_html, "<a href=\"https://shop.example/r?token=a&amp;b=&quot;c\">https://shop.example/r?token=a&amp;b=&quot;c</a>");
         assert_eq!(for_recipient(&text, &html, None), (text.clone(), html.clone()), "no secret, nothing to fill in");
+    }
+
+    // P22, RFC 8058: one-click only over https, and a value can never break out of its header.
+    #[test]
+    fn p22_list_unsubscribe_is_one_bracketed_https_address() {
+        let value = list_unsubscribe("https://shop.example/newsletter/one-click?token=a.b");
+        assert_eq!(value, "<https://shop.example/newsletter/one-click?token=a.b>");
+        assert!(offers_one_click(&value));
+        assert!(!offers_one_click(&list_unsubscribe("http://127.0.0.1:3000/newsletter/one-click?token=a")));
+        assert_eq!(list_unsubscribe("https://x.example/a>\r\nBcc: y"), "<https://x.example/aBcc:y>");
     }
 }

@@ -11,6 +11,9 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
+/// What a sent campaign mail's bodies become (the campaign keeps its text).
+pub const CAMPAIGN_BODY_SENT: &str = "[a marketing campaign: its text is kept with the campaign in the staff area]";
+
 /// Messages per page of the staff listing.
 pub const PER_PAGE: u32 = 25;
 
@@ -46,6 +49,7 @@ pub async fn queue(db: &impl ConnectionTrait, mail: &OutgoingMail, status: Initi
         last_error: Set(None),
         sent_at: Set(None),
         secret_link: Set(mail.secret_link.clone()),
+        list_unsubscribe: Set(mail.list_unsubscribe.clone()),
         ..Default::default()
     };
     Ok(Entity::insert(row).exec(db).await?.last_insert_id)
@@ -97,11 +101,24 @@ fn summary_of(row: &mail_outbox::Model) -> Result<OutboxSummary, MailError> {
     })
 }
 
-/// Pending messages whose time has come, oldest first.
+/// Campaign messages waiting to be sent: the campaign sender queues more only while there are
+/// few, so a password reset or an order confirmation never waits behind a whole campaign.
+pub async fn pending_campaign_mail(db: &impl ConnectionTrait) -> Result<u64, MailError> {
+    Ok(Entity::find()
+        .filter(Column::Status.eq(MailStatus::Pending.as_str()))
+        .filter(Column::Kind.eq(MailKind::Campaign.as_str()))
+        .count(db)
+        .await?)
+}
+
+/// Pending messages whose time has come, oldest first, campaign mail after all other: a
+/// password reset or an order confirmation does not wait behind a campaign.
 pub(super) async fn next_due(db: &impl ConnectionTrait, now: DateTime<Utc>, limit: u64) -> Result<Vec<mail_outbox::Model>, MailError> {
+    let campaign_last: Expr = Expr::case(Expr::col(Column::Kind).eq(MailKind::Campaign.as_str()), 1).finally(0).into();
     Ok(Entity::find()
         .filter(Column::Status.eq(MailStatus::Pending.as_str()))
         .filter(Column::NextAttemptAt.lte(now))
+        .order_by(campaign_last, sea_orm::Order::Asc)
         .order_by_asc(Column::Id)
         .limit(limit)
         .all(db)
@@ -156,7 +173,17 @@ async fn set_outcome(
     }
     // A message sent or given up on needs its one-time link no more: erased (S1).
     if matches!(status, MailStatus::Sent | MailStatus::Failed) {
-        update = update.col_expr(Column::SecretLink, Expr::value(Option::<String>::None));
+        update = update
+            .col_expr(Column::SecretLink, Expr::value(Option::<String>::None))
+            .col_expr(Column::ListUnsubscribe, Expr::value(Option::<String>::None));
+    }
+    // A sent campaign mail keeps no copy of the campaign: its text is kept once, with the
+    // campaign, and 100,000 copies of it would fill the outbox for 30 days.
+    if status == MailStatus::Sent {
+        let campaign = || Expr::col(Column::Kind).eq(MailKind::Campaign.as_str());
+        update = update
+            .col_expr(Column::TextBody, Expr::case(campaign(), CAMPAIGN_BODY_SENT).finally(Expr::col(Column::TextBody)).into())
+            .col_expr(Column::HtmlBody, Expr::case(campaign(), CAMPAIGN_BODY_SENT).finally(Expr::col(Column::HtmlBody)).into());
     }
     update.filter(Column::Id.eq(id)).exec(db).await?;
     Ok(())

@@ -3,6 +3,7 @@
 //! HTML, and a link appears in both (as a button and as copyable text in the HTML).
 
 use super::message::{MailKind, OutgoingMail, SECRET_LINK_PLACEHOLDER};
+use crate::domain::campaign::CampaignDraft;
 use crate::domain::orders::OrderDetail;
 use std::time::Duration;
 
@@ -150,6 +151,34 @@ pub fn marketing_preferences_link(to: &str, link: &str) -> OutgoingMail {
         .finish(MailKind::MarketingPreferencesLink, to, &format!("Your {STORE} e-mail choices"))
 }
 
+/// A campaign as one recipient gets it (P20, P22): staff's text and HTML as written, then,
+/// at the bottom of both, why the address gets it and its own link to unsubscribe or choose
+/// topics. That link (`preferences_link`) travels apart from the stored bodies like a security
+/// mail's, and `one_click_link` goes into the `List-Unsubscribe` header.
+pub fn campaign(to: &str, draft: &CampaignDraft, preferences_link: &str, one_click_link: &str) -> OutgoingMail {
+    let why = format!(
+        "You are receiving this e-mail because you chose to get \u{201c}{}\u{201d} from {STORE} at this address.",
+        draft.topic.label()
+    );
+    const LEAVE: &str = "Unsubscribe, or choose which e-mails you get";
+    let link = SECRET_LINK_PLACEHOLDER;
+    let text_body = format!("{}\n\n--\n{why}\n{LEAVE}:\n{link}\n", draft.text_body);
+    let footer = format!(
+        "<p style=\"{FOOTNOTE}border-top:1px solid #dddddd;padding-top:16px;\">{}<br>\
+         <a href=\"{link}\">{LEAVE}</a>: <a href=\"{link}\" style=\"word-break:break-all;\">{link}</a></p>\n",
+        escape_text(&why)
+    );
+    OutgoingMail {
+        to: to.to_owned(),
+        subject: draft.subject.clone(),
+        text_body,
+        html_body: html_page(&draft.subject, &format!("{}\n{footer}", draft.html_body)),
+        kind: MailKind::Campaign,
+        secret_link: Some(preferences_link.to_owned()),
+        list_unsubscribe: Some(super::message::list_unsubscribe(one_click_link)),
+    }
+}
+
 /// "30 minutes", "1 hour", "24 hours", "7 days": how long a link stays valid, in words.
 pub fn describe(valid_for: Duration) -> String {
     const DAY: u64 = 24 * 60;
@@ -176,6 +205,7 @@ struct Letter {
 }
 
 const PARAGRAPH: &str = "margin:0 0 16px 0;";
+const FOOTNOTE: &str = "margin:24px 0 0 0;font-size:13px;color:#555555;";
 const BUTTON: &str = "display:inline-block;padding:12px 20px;background:#1d4f91;color:#ffffff;\
                       text-decoration:none;border-radius:4px;font-weight:bold;";
 
@@ -218,27 +248,30 @@ impl Letter {
     fn finish(mut self, kind: MailKind, to: &str, subject: &str) -> OutgoingMail {
         const AUTOMATIC: &str = "This is an automatic message: replies to this address are not read.";
         self.text.push_str(&format!("Kind regards,\n{STORE}\n\n--\n{AUTOMATIC}\n"));
-        let html_body = format!(
-            "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n</head>\n\
-             <body style=\"margin:0;padding:24px;background:#f4f4f4;\">\n\
-             <div style=\"max-width:560px;margin:0 auto;padding:24px;background:#ffffff;color:#1d1d1d;\
-             font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;\">\n\
-             {body}<p style=\"{PARAGRAPH}\">Kind regards,<br>{STORE}</p>\n\
-             <p style=\"margin:24px 0 0 0;font-size:13px;color:#555555;\">{AUTOMATIC}</p>\n\
-             </div>\n</body>\n</html>\n",
-            title = escape_text(subject),
-            body = self.html,
-        );
+        let body = format!("{}<p style=\"{PARAGRAPH}\">Kind regards,<br>{STORE}</p>\n<p style=\"{FOOTNOTE}\">{AUTOMATIC}</p>\n", self.html);
         OutgoingMail {
             to: to.to_owned(),
             subject: subject.to_owned(),
             text_body: self.text,
-            html_body,
+            html_body: html_page(subject, &body),
             kind,
             secret_link: self.secret_link,
+            list_unsubscribe: None,
         }
     }
+}
+
+/// The HTML document around a message's body: one narrow column, readable in any mail program.
+fn html_page(subject: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n</head>\n\
+         <body style=\"margin:0;padding:24px;background:#f4f4f4;\">\n\
+         <div style=\"max-width:560px;margin:0 auto;padding:24px;background:#ffffff;color:#1d1d1d;\
+         font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;\">\n\
+         {body}</div>\n</body>\n</html>\n",
+        title = escape_text(subject),
+    )
 }
 
 fn escape_text(value: &str) -> String {
@@ -270,7 +303,18 @@ mod tests {
             sign_in_link("jane@example.com", name, link, HOUR / 4),
             newsletter_confirmation("jane@example.com", link, 7 * 24 * HOUR),
             marketing_preferences_link("jane@example.com", link),
+            campaign("jane@example.com", &sample_campaign(name), link, "https://shop.example/newsletter/one-click?token=t"),
         ]
+    }
+
+    /// A campaign whose subject and text carry `name`; its HTML is staff's own markup.
+    fn sample_campaign(name: &str) -> CampaignDraft {
+        CampaignDraft {
+            subject: format!("News for {name}"),
+            text_body: format!("Dear {name},\n\nOur winter range is here."),
+            html_body: "<p>Our <strong>winter range</strong> is here.</p>".into(),
+            topic: crate::domain::marketing::MarketingTopic::Newsletter,
+        }
     }
 
     fn sample_order(name: &str) -> OrderDetail {
@@ -379,6 +423,7 @@ mod tests {
                     | MailKind::SignInLink
                     | MailKind::NewsletterConfirmation
                     | MailKind::MarketingPreferencesLink
+                    | MailKind::Campaign
             );
             assert_eq!(mail.secret_link.is_some(), secret, "{:?}", mail.kind);
             if secret {
@@ -390,7 +435,8 @@ mod tests {
 
     #[test]
     fn each_kind_is_addressed_greeted_and_signed() {
-        for mail in every_kind("Jane", "https://shop.example/x") {
+        // A campaign is staff's own words from its first line (its own test is below).
+        for mail in every_kind("Jane", "https://shop.example/x").into_iter().filter(|m| m.kind != MailKind::Campaign) {
             // Newsletter mails go to an address, not to a person the store knows by name.
             let greeting = match mail.kind {
                 MailKind::NewsletterConfirmation | MailKind::MarketingPreferencesLink => "Hello,",
@@ -423,5 +469,24 @@ mod tests {
     fn the_email_changed_notice_does_not_reveal_the_new_address() {
         let mail = email_changed_notice("old@example.com", "Jane");
         assert!(!mail.text_body.contains('@'), "{}", mail.text_body);
+    }
+
+    // P22: a campaign ends, in both bodies, with why the address gets it and its own link to
+    // unsubscribe; the link and the one-click header travel apart from the stored bodies.
+    #[test]
+    fn p22_a_campaign_ends_with_its_unsubscribe_link() {
+        let link = "https://shop.example/newsletter/preferences?token=abc";
+        let mail = campaign("jane@example.com", &sample_campaign("Jane"), link, "https://shop.example/newsletter/one-click?token=abc");
+        assert_eq!((mail.kind, mail.subject.as_str()), (MailKind::Campaign, "News for Jane"));
+        assert_eq!(mail.list_unsubscribe.as_deref(), Some("<https://shop.example/newsletter/one-click?token=abc>"));
+        assert!(!mail.text_body.contains("token") && !mail.html_body.contains("token"), "kept apart: {}", mail.text_body);
+        let (text, html) = super::super::message::for_recipient(&mail.text_body, &mail.html_body, mail.secret_link.as_deref());
+        assert!(text.starts_with("Dear Jane,\n\nOur winter range is here.\n\n--\n"), "{text}");
+        assert!(text.trim_end().ends_with(link), "the link is at the bottom: {text}");
+        assert!(text.contains("chose to get \u{201c}The newsletter\u{201d}"), "{text}");
+        assert!(html.contains("<p>Our <strong>winter range</strong> is here.</p>"), "staff's HTML as written");
+        let footer = &html[html.find("border-top").expect("a footer")..];
+        assert!(footer.contains(&format!("href=\"{link}\">Unsubscribe, or choose which e-mails you get</a>")), "{footer}");
+        assert!(html.find("winter range") < html.find(link), "the link comes after the content");
     }
 }
