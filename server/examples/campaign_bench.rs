@@ -4,7 +4,12 @@
 //! this process's resident memory before and after. With `send`, it then also times the sender
 //! queueing every message in the outbox (held: no SMTP server). Run by bench/campaign.sh.
 //!
-//! Usage: campaign_bench DATABASE_URL [SUBSCRIBERS] [send]   (an empty database)
+//! With `serve`, it instead serves the store on LISTEN_ADDR (demo catalog) and, once a line
+//! arrives on standard input, prepares one newsletter campaign after another for
+//! PREPARE_SECONDS, so a load generator can compare shoppers' pages idle and during
+//! preparation (bench/campaign-shoppers.sh).
+//!
+//! Usage: campaign_bench DATABASE_URL [SUBSCRIBERS] [send|serve]   (an empty database)
 
 use app::domain::campaign::CampaignDraft;
 use app::server::entities::{account, campaign_delivery, marketing_consent, marketing_subscriber};
@@ -81,12 +86,16 @@ async fn main() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
     let url = args.next().ok_or("usage: campaign_bench DATABASE_URL [SUBSCRIBERS]")?;
     let subscribers: usize = args.next().map(|n| n.parse().map_err(|_| "SUBSCRIBERS must be a number")).transpose()?.unwrap_or(100_000);
-    let send = args.next().as_deref() == Some("send");
+    let mode = args.next();
+    let send = mode.as_deref() == Some("send");
+    let serve = mode.as_deref() == Some("serve");
     let work = tempfile_dir()?;
     let config = Config::from_lookup(|var| match var {
         "DATABASE_URL" => Some(url.clone()),
-        "LISTEN_ADDR" => Some("127.0.0.1:0".into()),
         "SECRET_KEY_FILE" => Some(format!("{work}/secret.key")),
+        // Serving: the demo catalog and the built site, where the script says.
+        "LISTEN_ADDR" | "LEPTOS_SITE_ROOT" | "DEMO_DATA" if serve => std::env::var(var).ok(),
+        "LISTEN_ADDR" => Some("127.0.0.1:0".into()),
         _ => None,
     })
     .map_err(|e| e.to_string())?;
@@ -113,6 +122,10 @@ async fn main() -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     let draft = CampaignDraft::parse("Bench news", "Hello.", "<p>Hello.</p>", "newsletter").map_err(|e| format!("{e:?}"))?;
     let id = campaigns::create_draft(&state.db, &draft, staff.id, now).await.map_err(|e| e.to_string())?.summary.id;
+
+    if serve {
+        return serve_and_prepare(store, staff.id, &draft).await;
+    }
 
     let rss_before = status_kb("VmRSS");
     reset_peak();
@@ -153,6 +166,36 @@ async fn main() -> Result<(), String> {
     } else {
         Err(format!("expected {subscribers} recipients, prepared {} ({rows} rows)", summary.prepared))
     }
+}
+
+/// Serves the store (on this one thread, as the server binary does) and, on a line from
+/// standard input, prepares campaigns back to back for PREPARE_SECONDS (default 10).
+async fn serve_and_prepare(store: Application, staff_id: i32, draft: &CampaignDraft) -> Result<(), String> {
+    // A line on standard input, read off the store's thread.
+    let next_line = || {
+        tokio::task::spawn_blocking(|| {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).map(|_| ())
+        })
+    };
+    let state = store.state().clone();
+    println!("listening={}", store.local_addr());
+    tokio::spawn(store.run_until(std::future::pending()));
+    next_line().await.map_err(|e| e.to_string())?.map_err(|e| e.to_string())?;
+    let seconds: f64 = std::env::var("PREPARE_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10.0);
+    let started = Instant::now();
+    let (mut campaigns_prepared, mut recipients) = (0u64, 0u64);
+    while started.elapsed().as_secs_f64() < seconds {
+        let id = campaigns::create_draft(&state.db, draft, staff_id, Utc::now()).await.map_err(|e| e.to_string())?.summary.id;
+        recipients += campaigns::start_sending(&state, id, Utc::now()).await.map_err(|e| e.to_string())?.prepared;
+        campaigns_prepared += 1;
+    }
+    println!("campaigns_prepared={campaigns_prepared}");
+    println!("recipients_prepared={recipients}");
+    println!("prepare_seconds={:.1}", started.elapsed().as_secs_f64());
+    // Stay up until the script is done with the store.
+    let _ = next_line().await;
+    Ok(())
 }
 
 /// A private folder for the store's secret key file.
