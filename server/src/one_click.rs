@@ -38,7 +38,7 @@ pub async fn unsubscribe(State(state): State<AppState>, Query(query): Query<Toke
     if !String::from_utf8_lossy(&body).split('&').any(|pair| pair.trim() == ONE_CLICK_BODY) {
         return (StatusCode::BAD_REQUEST, "A one-click unsubscribe sends List-Unsubscribe=One-Click (RFC 8058).").into_response();
     }
-    let nothing: Vec<(MarketingTopic, bool)> = MarketingTopic::ALL.into_iter().map(|topic| (topic, false)).collect();
+    let nothing = MarketingTopic::all_off();
     match newsletter::save_by_link(&state, Some(&parts), &query.token, &nothing, chrono::Utc::now()).await {
         Ok(_) => (StatusCode::OK, "You are unsubscribed: this address gets no more marketing e-mails from SOP Store.").into_response(),
         Err(error) => refusal(error),

@@ -42,12 +42,6 @@ fn ticked(newsletter: &Option<String>, offers: &Option<String>) -> Vec<(Marketin
 }
 
 #[cfg(feature = "ssr")]
-fn flash(form: Option<String>) -> Option<FormReply> {
-    use crate::server::form_flash::VisitorKey;
-    form.and_then(|id| ssr::app_state().form_flash.get(&id, &VisitorKey::current()))
-}
-
-#[cfg(feature = "ssr")]
 async fn signed_in_for(csrf_token: &str) -> Result<crate::server::accounts::SignedIn, MarketingError> {
     let state = ssr::app_state();
     Ok(crate::server::accounts::require_signed_in_form(&state, &ssr::parts(), csrf_token).await?)
@@ -132,7 +126,9 @@ pub async fn confirm_newsletter(token: String) -> Result<FormReply, MarketingErr
 pub async fn load_linked_choices(token: String, form: Option<String>) -> Result<LinkedChoicesView, MarketingError> {
     let outcome = ssr::newsletter::choices_by_link(&ssr::app_state(), &token, ssr::now()).await;
     match outcome {
-        Ok(linked) => Ok(LinkedChoicesView { masked_email: linked.masked_email, choices: linked.choices, outcome: flash(form) }),
+        Ok(linked) => {
+            Ok(LinkedChoicesView { masked_email: linked.masked_email, choices: linked.choices, outcome: crate::api::flashed_outcome(form) })
+        }
         Err(error) => {
             crate::api::set_response_status(crate::errors::Failure::status(&error));
             Err(error)
@@ -157,7 +153,7 @@ pub async fn save_linked_choices(token: String, newsletter: Option<String>, offe
 pub async fn unsubscribe_everything(token: String) -> Result<FormReply, MarketingError> {
     let state = ssr::app_state();
     let outcome = async {
-        let nothing: Vec<(MarketingTopic, bool)> = MarketingTopic::ALL.into_iter().map(|topic| (topic, false)).collect();
+        let nothing = MarketingTopic::all_off();
         let changed = ssr::newsletter::save_by_link(&state, Some(&ssr::parts()), &token, &nothing, ssr::now()).await?;
         let notice = if changed > 0 {
             "You are unsubscribed: we will send no more marketing e-mails to this address, including any being sent right now."

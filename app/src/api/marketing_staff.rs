@@ -43,22 +43,17 @@ mod ssr {
 
     /// The signed-in staff member; with `csrf_token`, the form must carry this session's token.
     pub async fn staff(csrf_token: Option<&str>) -> Result<SignedIn, MarketingError> {
+        use crate::server::accounts::{require_staff, require_staff_form};
         let state = app_state();
-        let staff = crate::server::accounts::require_staff(&state, &parts()).await?;
-        match csrf_token {
-            Some(token) if !crate::server::accounts::sessions::csrf_matches(&staff.session, token) => Err(MarketingError::FormExpired),
-            _ => Ok(staff),
-        }
+        Ok(match csrf_token {
+            Some(token) => require_staff_form(&state, &parts(), token).await?,
+            None => require_staff(&state, &parts()).await?,
+        })
     }
 
     pub async fn audit(staff: &SignedIn, action: &str, id: i32) -> Result<(), MarketingError> {
         let state = app_state();
         Ok(crate::server::accounts::audit::record(&state.db, Some(staff.account.id), action, &format!("campaign:{id}"), "", now()).await?)
-    }
-
-    pub fn flash(form: Option<String>) -> Option<crate::domain::forms::FormReply> {
-        use crate::server::form_flash::VisitorKey;
-        form.and_then(|id| app_state().form_flash.get(&id, &VisitorKey::current()))
     }
 
     pub fn address_of(staff: &SignedIn) -> Result<crate::domain::account::EmailAddress, MarketingError> {
@@ -76,7 +71,7 @@ pub async fn load_campaigns(page: Option<u32>, form: Option<String>) -> Result<C
     let state = ssr::app_state();
     let page = crate::domain::paging::PageNumber::new(page.unwrap_or(1));
     let campaigns = ssr::campaigns::list(&state.db, page).await?;
-    Ok(CampaignsView { campaigns, csrf_token: staff.session.csrf_token, outcome: ssr::flash(form) })
+    Ok(CampaignsView { campaigns, csrf_token: staff.session.csrf_token, outcome: crate::api::flashed_outcome(form) })
 }
 
 /// One campaign (`id` None: the page for writing a new one).
@@ -101,7 +96,7 @@ pub async fn load_campaign(id: Option<i32>, form: Option<String>) -> Result<Camp
         preview,
         your_address: your_address.as_str().to_owned(),
         csrf_token: staff.session.csrf_token,
-        outcome: ssr::flash(form),
+        outcome: crate::api::flashed_outcome(form),
     })
 }
 

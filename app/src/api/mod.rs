@@ -63,6 +63,14 @@ pub fn refuse_page_or_call<E: Failure>(error: E) -> E {
     error
 }
 
+/// The answer to a plain form post that redirected back to a page (`?form=<id>`), if it is
+/// still kept for this visitor.
+#[cfg(feature = "ssr")]
+pub fn flashed_outcome(form: Option<String>) -> Option<crate::domain::forms::FormReply> {
+    use crate::server::form_flash::VisitorKey;
+    form.and_then(|id| crate::server::state::app_state().form_flash.get(&id, &VisitorKey::current()))
+}
+
 /// Hands a form's outcome back in the way the form was sent: as JSON to the hydrated page, or
 /// to a plain form post as a redirect, with the outcome kept under an id for the next page.
 /// A reply that names where to go next (after a success, or when the page must be reloaded to

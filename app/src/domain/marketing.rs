@@ -31,6 +31,11 @@ impl MarketingTopic {
         Self::ALL.into_iter().find(|topic| topic.key() == key)
     }
 
+    /// Every topic off: what "unsubscribe from everything" asks for.
+    pub fn all_off() -> Vec<(MarketingTopic, bool)> {
+        Self::ALL.into_iter().map(|topic| (topic, false)).collect()
+    }
+
     /// The consent log's `purpose` for this topic.
     pub fn purpose(self) -> String {
         format!("marketing:{}", self.key())

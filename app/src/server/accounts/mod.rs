@@ -66,7 +66,15 @@ pub async fn require_signed_in(state: &AppState, parts: &Parts) -> Result<Signed
 
 /// As `require_signed_in`, for a form post: the form must carry this session's CSRF token.
 pub async fn require_signed_in_form(state: &AppState, parts: &Parts, csrf_token: &str) -> Result<SignedIn, AccountError> {
-    let signed_in = require_signed_in(state, parts).await?;
+    form_of_this_session(require_signed_in(state, parts).await?, csrf_token)
+}
+
+/// As `require_staff`, for a form post: the form must carry this session's CSRF token.
+pub async fn require_staff_form(state: &AppState, parts: &Parts, csrf_token: &str) -> Result<SignedIn, AccountError> {
+    form_of_this_session(require_staff(state, parts).await?, csrf_token)
+}
+
+fn form_of_this_session(signed_in: SignedIn, csrf_token: &str) -> Result<SignedIn, AccountError> {
     if !sessions::csrf_matches(&signed_in.session, csrf_token) {
         tracing::warn!("a form post carried a wrong CSRF token");
         return Err(AccountError::FormExpired);

@@ -39,7 +39,7 @@ pub async fn record_opt_out(
     let mut context = ChangeContext::from_request(state, parts, ConsentSource::Staff, None);
     // The log row names who recorded it and how the request came (the chain makes it tamper-evident).
     context.browser_family = format!("staff {} ({})", staff.account.id, channel.key());
-    let nothing: Vec<(MarketingTopic, bool)> = MarketingTopic::ALL.into_iter().map(|topic| (topic, false)).collect();
+    let nothing = MarketingTopic::all_off();
     let stopped = preferences::set_all(state, &address, &nothing, Proof::WithdrawalOnly, &context, now).await?;
     let subscriber = preferences::subscriber_by_email(&state.db, &address).await?;
     let target = subscriber.map_or_else(|| "subscriber:none".to_owned(), |s| format!("subscriber:{}", s.subject_id));
