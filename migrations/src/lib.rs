@@ -12,6 +12,7 @@ mod m20261203_000007_create_consent_chain_checkpoint;
 mod m20261203_000008_add_second_factor;
 mod m20261204_000009_create_marketing;
 mod m20261204_000010_create_campaigns;
+mod m20261205_000011_create_retention;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000008_add_second_factor::Migration),
             Box::new(m20261204_000009_create_marketing::Migration),
             Box::new(m20261204_000010_create_campaigns::Migration),
+            Box::new(m20261205_000011_create_retention::Migration),
         ]
     }
 }

@@ -62,7 +62,7 @@ async fn main() -> Result<(), String> {
     latencies.sort();
     let p99 = latencies.get(latencies.len() * 99 / 100).copied().unwrap_or_default();
 
-    let status = consent_log::verify(&db).await.map_err(|e| e.to_string())?;
+    let status = consent_log::verify(&db, b"the bench never purges: no anchor").await.map_err(|e| e.to_string())?;
     let all_present = status == ChainStatus::Intact { rows: decisions as u64 };
     println!("decisions={decisions}");
     println!("writers={writers}");

@@ -32,6 +32,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         totp_secret: Set(None),
         totp_enabled_at: Set(None),
         totp_last_step: Set(None),
+        deleted_at: Set(None),
     });
     account::Entity::insert_many(rows).exec(&db).await?;
 

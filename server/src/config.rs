@@ -44,6 +44,8 @@ pub struct Config {
     pub trusted_proxies: TrustedProxies,
     /// How long and how many visitors' connections may stay open (issue 21, S9).
     pub connections: ConnectionLimits,
+    /// How long personal data is kept (`RETENTION_YEARS`, 7 by default: P16–P18).
+    pub retention: app::domain::retention::RetentionPeriods,
     pub log_filter: String,
 }
 
@@ -317,6 +319,12 @@ impl Config {
                 " of seconds",
             )?),
         };
+        let retention = match get("RETENTION_YEARS") {
+            None => app::domain::retention::RetentionPeriods::default(),
+            Some(raw) => {
+                app::domain::retention::RetentionPeriods::parse_years(&raw).map_err(|problem| invalid("RETENTION_YEARS", &raw, problem))?
+            }
+        };
         let payments = PaymentsConfig::parse(get("PAYMENTS").as_deref(), secure_cookies)
             .map_err(|problem| invalid("PAYMENTS", get("PAYMENTS").as_deref().unwrap_or("<unset>"), problem))?;
 
@@ -349,6 +357,7 @@ impl Config {
             payments,
             trusted_proxies,
             connections,
+            retention,
             log_filter: text("RUST_LOG", "info,sqlx=warn,sea_orm=warn"),
         })
     }

@@ -64,6 +64,8 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, Data
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
+                // P19: deleted rows are overwritten with zeros, not left in free pages.
+                .pragma("secure_delete", "on")
                 .busy_timeout(Duration::from_secs(5))
                 // No commit runs a checkpoint (and its fsync) itself: the running store
                 // checkpoints in the background (`checkpoint_periodically`), keeping that

@@ -44,6 +44,26 @@ enum Command {
         #[command(subcommand)]
         action: MailCommand,
     },
+    /// Deleting personal data whose period is over (P16–P19).
+    Retention {
+        #[command(subcommand)]
+        action: RetentionCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Apply every retention rule now, printing per rule what it deleted; the running store
+    /// does this daily. Recorded in the database like the daily runs.
+    Run {
+        /// Count what is due and print it, deleting nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// With --dry-run only: count what would be due on this day (YYYY-MM-DD), to see
+        /// what the rules will remove and when.
+        #[arg(long, value_name = "DATE", requires = "dry_run")]
+        as_of: Option<chrono::NaiveDate>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -197,18 +217,62 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::Retention { action: RetentionCommand::Run { dry_run, as_of } } => retention_run(&config, dry_run, as_of).await,
         Command::Consent { action: ConsentCommand::Verify } => {
+            let keys = store_keys(&config)?;
             let db = database::connect(&config.database).await.map_err(|e| e.to_string())?;
             database::migrate(&db).await.map_err(|e| e.to_string())?;
-            match consent_log::verify(&db).await.map_err(|e| format!("could not read the consent log: {e}"))? {
+            let start = consent_log::chain_start(&db, &keys.consent_log_anchor)
+                .await
+                .map_err(|e| format!("could not read the consent log: {e}"))?;
+            match consent_log::verify(&db, &keys.consent_log_anchor).await.map_err(|e| format!("could not read the consent log: {e}"))? {
                 ChainStatus::Intact { rows } => {
-                    println!("The consent log is intact: {rows} rows, every link checked.");
+                    match start {
+                        Ok(start) if start.rows_removed > 0 => println!(
+                            "The consent log is intact: {rows} rows, every link checked, from the signed record of the {} oldest rows removed by retention (up to row {}).",
+                            start.rows_removed, start.after_id
+                        ),
+                        _ => println!("The consent log is intact: {rows} rows, every link checked."),
+                    }
                     Ok(())
                 }
                 ChainStatus::Broken { row_id, problem } => Err(format!("the consent log is broken at row {row_id}: {problem}")),
             }
         }
     }
+}
+
+/// The store's keys, from the same secret the server uses.
+fn store_keys(config: &Config) -> Result<app::server::keys::StoreKeys, String> {
+    let secret = sop_server::config::load_or_create_secret(&config.secret_key).map_err(|e| e.to_string())?;
+    Ok(app::server::keys::StoreKeys::derive(secret.as_bytes()))
+}
+
+/// `server retention run`: the rules as of now (or, dry, as of a chosen day), one line each.
+async fn retention_run(config: &Config, dry_run: bool, as_of: Option<chrono::NaiveDate>) -> Result<(), String> {
+    use app::domain::retention::{RunMode, RunTrigger};
+    use app::server::privacy::retention::{run, RetentionContext};
+    let keys = store_keys(config)?;
+    let db = database::connect(&config.database).await.map_err(|e| e.to_string())?;
+    database::migrate(&db).await.map_err(|e| e.to_string())?;
+    let log = consent_log::ConsentLog::new(db.clone());
+    let context = RetentionContext { db: &db, consent_log: &log, anchor_key: &keys.consent_log_anchor, periods: config.retention };
+    let now = match as_of {
+        Some(day) => day.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).ok_or("--as-of is not a valid day")?,
+        None => chrono::Utc::now(),
+    };
+    let mode = if dry_run { RunMode::DryRun } else { RunMode::Delete };
+    let report = run(&context, now, mode, RunTrigger::Command)
+        .await
+        .map_err(|e| format!("the retention run failed (recorded as failed; what was deleted before stays deleted): {e}"))?;
+    match mode {
+        RunMode::DryRun => println!("Dry run {} as of {}: nothing was deleted.", report.run_id, now.format("%Y-%m-%d %H:%M UTC")),
+        RunMode::Delete => println!("Retention run {} as of {}:", report.run_id, now.format("%Y-%m-%d %H:%M UTC")),
+    }
+    for outcome in &report.outcomes {
+        println!("  {}", outcome.describe(mode, config.retention));
+    }
+    Ok(())
 }
 
 /// Five groups of five random letters and digits: about 128 bits, easy to type once.

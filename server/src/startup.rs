@@ -116,6 +116,7 @@ impl Application {
             campaign_sender: Default::default(),
             tags: config.tags.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
+            retention: config.retention,
             payments: match config.payments {
                 config::PaymentsConfig::TestGateway => {
                     tracing::warn!("payments: the test gateway (PAYMENTS=test): no real money is taken");
@@ -156,8 +157,11 @@ impl Application {
             .then(|| tokio::spawn(database::checkpoint_periodically(self.state.db.clone(), self.state.consent_log.clone())));
         // Ended sessions, old mail bodies, stale form outcomes (issue 21, S8).
         let housekeeping = tokio::spawn(app::server::housekeeping::purge_periodically(self.state.clone()));
+        // What has reached the end of its period is deleted (P16–P19): daily, first a minute in.
+        let retention = tokio::spawn(app::server::privacy::retention::run_daily(self.state.clone()));
         serve_connections(self.listener, self.router, self.connections, shutdown).await;
         housekeeping.abort();
+        retention.abort();
         if let Some(checkpoints) = checkpoints {
             checkpoints.abort();
         }

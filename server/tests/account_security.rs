@@ -169,7 +169,10 @@ async fn p26_sign_in_works_with_every_optional_cookie_refused(backend: Backend) 
     assert_eq!(linked.len(), 1);
     assert!(linked[0].account_id.is_some());
     assert!(!linked[0].analytics && !linked[0].targeting, "the refusal carries over");
-    assert!(matches!(app::server::consent_log::verify(&db).await.unwrap(), app::server::consent_log::ChainStatus::Intact { rows: 2 }));
+    assert!(matches!(
+        app::server::consent_log::verify(&db, &app.state.keys.consent_log_anchor).await.unwrap(),
+        app::server::consent_log::ChainStatus::Intact { rows: 2 }
+    ));
 }
 
 on_both_databases!(

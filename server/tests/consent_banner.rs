@@ -118,7 +118,7 @@ async fn b04_withdrawing_is_one_form_and_is_logged_as_a_withdrawal(backend: Back
     assert!(rows.iter().all(|r| r.consent_id == rows[0].consent_id), "one visitor, one pseudonymous id");
     assert_ne!(rows[0].text_hash, rows[1].text_hash, "the log proves which text was shown");
     let db = Database::connect(app.db.url()).await.unwrap();
-    assert_eq!(consent_log::verify(&db).await.unwrap(), ChainStatus::Intact { rows: 3 });
+    assert_eq!(consent_log::verify(&db, &app.state.keys.consent_log_anchor).await.unwrap(), ChainStatus::Intact { rows: 3 });
 }
 
 fn decided(policy_version: &str, decided_at: i64) -> ConsentCookie {

@@ -24,7 +24,10 @@ async fn marketing_rows(app: &TestApp) -> Vec<log_row::Model> {
 }
 
 async fn chain_is_intact(app: &TestApp) {
-    assert!(matches!(consent_log::verify(&app.state.db).await.unwrap(), ChainStatus::Intact { .. }), "the chain verifies");
+    assert!(
+        matches!(consent_log::verify(&app.state.db, &app.state.keys.consent_log_anchor).await.unwrap(), ChainStatus::Intact { .. }),
+        "the chain verifies"
+    );
 }
 
 fn subscribed(choices: &[TopicChoice]) -> Vec<MarketingTopic> {

@@ -98,6 +98,6 @@ pub async fn load_consent_log(
     let page = PageNumber::new(page.unwrap_or(1));
     ssr::audit(&state, &who, "consent_log.search", &filter.query()).await?;
     let rows = consent_audit::search(&state.db, &filter, page, 50).await?;
-    let chain = consent_audit::chain_report(&state.db).await?;
+    let chain = consent_audit::chain_report(&state.db, &state.keys.consent_log_anchor).await?;
     Ok(ConsentLogView { filter, filter_error, rows, chain })
 }

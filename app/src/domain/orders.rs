@@ -8,8 +8,6 @@ use serde::{Deserialize, Serialize};
 
 /// Orders are processed to perform the contract of sale (P15).
 pub const LEGAL_BASIS: &str = "contract";
-/// Order data is kept for 7 years after the order, then securely deleted (P17).
-pub const RETENTION_YEARS: i32 = 7;
 
 /// Letters and digits that cannot be mistaken for each other when read out on the phone.
 const NUMBER_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";

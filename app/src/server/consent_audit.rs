@@ -2,7 +2,7 @@
 //! as CSV or JSON, and the result of walking the hash chain (from a checkpoint, so a page view
 //! does not hash the whole log).
 
-use super::consent_log::{check_row, verify_after, ChainStatus, GENESIS_HASH};
+use super::consent_log::{chain_start, check_row, verify_after, ChainStatus};
 use super::entities::{consent_chain_checkpoint, consent_log};
 use crate::domain::paging::{PageNumber, Paged};
 use crate::domain::staff::{ChainReport, ConsentLogFilter, ConsentLogRow};
@@ -74,8 +74,8 @@ pub async fn export(db: &impl ConnectionTrait, filter: &ConsentLogFilter) -> Res
 
 /// The chain's state for the staff page, checked from the checkpoint on (see
 /// [`verify_since_checkpoint`]).
-pub async fn chain_report(db: &impl ConnectionTrait) -> Result<ChainReport, DbErr> {
-    Ok(match verify_since_checkpoint(db, Utc::now()).await?.status {
+pub async fn chain_report(db: &impl ConnectionTrait, anchor_key: &[u8]) -> Result<ChainReport, DbErr> {
+    Ok(match verify_since_checkpoint(db, anchor_key, Utc::now()).await?.status {
         ChainStatus::Intact { rows } => ChainReport::Intact { rows },
         ChainStatus::Broken { row_id, problem } => ChainReport::Broken { row_id, problem },
     })
@@ -98,11 +98,21 @@ const CHECKPOINT_ID: i32 = 1;
 /// row is re-checked against the hash stored with the checkpoint, the first new row must link
 /// to it, and when everything is intact the checkpoint moves to the end. A row changed before
 /// the checkpoint is found by the full walk of `server consent verify`, which auditors run.
-pub async fn verify_since_checkpoint(db: &impl ConnectionTrait, now: chrono::DateTime<Utc>) -> Result<IncrementalCheck, DbErr> {
+///
+/// Without a checkpoint the check starts where the log begins: after the rows retention
+/// removed, from the anchor signed with `anchor_key`.
+pub async fn verify_since_checkpoint(
+    db: &impl ConnectionTrait,
+    anchor_key: &[u8],
+    now: chrono::DateTime<Utc>,
+) -> Result<IncrementalCheck, DbErr> {
     let checkpoint = consent_chain_checkpoint::Entity::find_by_id(CHECKPOINT_ID).one(db).await?;
     let (after_id, prev_hash, verified_rows) = match &checkpoint {
         Some(checkpoint) => (checkpoint.verified_up_to_id, checkpoint.row_hash.clone(), checkpoint.verified_rows.max(0) as u64),
-        None => (0, GENESIS_HASH.to_owned(), 0),
+        None => match chain_start(db, anchor_key).await? {
+            Ok(start) => (start.after_id, start.prev_hash, 0),
+            Err(status) => return Ok(IncrementalCheck { status, rows_checked: 0 }),
+        },
     };
     let broken = |row_id: i32, problem: String| IncrementalCheck { status: ChainStatus::Broken { row_id, problem }, rows_checked: 0 };
     if checkpoint.is_some() {
@@ -122,6 +132,26 @@ pub async fn verify_since_checkpoint(db: &impl ConnectionTrait, now: chrono::Dat
         advance_checkpoint(db, last_id, &last_hash, rows, now).await?;
     }
     Ok(IncrementalCheck { status: ChainStatus::Intact { rows }, rows_checked: walked.rows_checked })
+}
+
+/// Retention removed the rows up to `purged_up_to_id` (`removed` of them), in the caller's
+/// transaction: a checkpoint past them counts that many rows fewer; one among them is dropped,
+/// so the next check starts from the purge anchor.
+pub async fn after_purge(db: &impl ConnectionTrait, purged_up_to_id: i32, removed: u64) -> Result<(), DbErr> {
+    use consent_chain_checkpoint::Column;
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    consent_chain_checkpoint::Entity::delete_many()
+        .filter(Column::Id.eq(CHECKPOINT_ID))
+        .filter(Column::VerifiedUpToId.lte(purged_up_to_id))
+        .exec(db)
+        .await?;
+    let removed = i64::try_from(removed).unwrap_or(i64::MAX);
+    consent_chain_checkpoint::Entity::update_many()
+        .col_expr(Column::VerifiedRows, Expr::col(Column::VerifiedRows).sub(removed))
+        .filter(Column::Id.eq(CHECKPOINT_ID))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Moves the checkpoint forward to `last_id`; never back, when two checks race.

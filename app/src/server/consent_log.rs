@@ -2,7 +2,7 @@
 //! content and the previous row's hash, so any edit or removal breaks the chain; `verify`
 //! walks it. The table is append-only in the database itself (triggers, see migrations).
 
-use super::entities::consent_log;
+use super::entities::{consent_log, consent_log_purge_anchor};
 use crate::domain::consent::{ConsentChoices, ConsentEvent, ConsentPurpose, ConsentSource};
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -288,7 +288,7 @@ async fn try_append(
 ) -> Result<Vec<consent_log::Model>, DbErr> {
     let mut prev_hash = match end.0.take() {
         Some(hash) => hash,
-        None => consent_log::Entity::find()
+        None => match consent_log::Entity::find()
             .select_only()
             .column(consent_log::Column::RowHash)
             .order_by_desc(consent_log::Column::Id)
@@ -296,7 +296,10 @@ async fn try_append(
             .into_tuple::<String>()
             .one(db)
             .await?
-            .unwrap_or_else(|| GENESIS_HASH.to_owned()),
+        {
+            Some(hash) => hash,
+            None => chain_start_hash(db).await?,
+        },
     };
     let mut hashes = Vec::with_capacity(decisions.len());
     let rows: Vec<consent_log::ActiveModel> = decisions
@@ -394,13 +397,131 @@ pub enum ChainStatus {
     Broken { row_id: i32, problem: String },
 }
 
-/// Walks the whole log in id order and reports the first row that breaks the chain.
-pub async fn verify(db: &impl ConnectionTrait) -> Result<ChainStatus, DbErr> {
-    let walked = verify_after(db, 0, GENESIS_HASH).await?;
+/// Walks the whole log in id order, from its signed start once retention has removed old rows,
+/// and reports the first row that breaks the chain. `anchor_key` is the store's
+/// `consent_log_anchor` key: an anchor it did not sign is itself a break.
+pub async fn verify(db: &impl ConnectionTrait, anchor_key: &[u8]) -> Result<ChainStatus, DbErr> {
+    let (after_id, start_hash) = match chain_start(db, anchor_key).await? {
+        Ok(start) => (start.after_id, start.prev_hash),
+        Err(broken) => return Ok(broken),
+    };
+    let walked = verify_after(db, after_id, &start_hash).await?;
     Ok(match walked.broken {
         None => ChainStatus::Intact { rows: walked.rows_checked },
         Some((row_id, problem)) => ChainStatus::Broken { row_id, problem },
     })
+}
+
+/// Where the chain that is left begins: after the rows retention removed, the first row left
+/// must link to the last removed row's hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainStart {
+    /// Rows with this id or lower are gone (0: none).
+    pub after_id: i32,
+    pub prev_hash: String,
+    pub rows_removed: u64,
+}
+
+const ANCHOR_ID: i32 = 1;
+
+/// The signature of a purge anchor: HMAC-SHA256 (hex) of its fields under the anchor key.
+pub fn anchor_signature(anchor_key: &[u8], purged_up_to_id: i32, last_removed_hash: &str, rows_removed: i64) -> String {
+    use hmac::{Hmac, Mac};
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(anchor_key) else { return String::new() };
+    mac.update(format!("consent-log-anchor:{purged_up_to_id}:{last_removed_hash}:{rows_removed}").as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// The start of the chain, or the break a forged anchor is.
+pub async fn chain_start(db: &impl ConnectionTrait, anchor_key: &[u8]) -> Result<Result<ChainStart, ChainStatus>, DbErr> {
+    let Some(anchor) = consent_log_purge_anchor::Entity::find_by_id(ANCHOR_ID).one(db).await? else {
+        return Ok(Ok(ChainStart { after_id: 0, prev_hash: GENESIS_HASH.to_owned(), rows_removed: 0 }));
+    };
+    let expected = anchor_signature(anchor_key, anchor.purged_up_to_id, &anchor.last_removed_hash, anchor.rows_removed);
+    if expected.is_empty() || expected != anchor.signature {
+        return Ok(Err(ChainStatus::Broken {
+            row_id: anchor.purged_up_to_id,
+            problem: "the record of rows removed by retention is not signed by this store (rows were removed by hand)".into(),
+        }));
+    }
+    Ok(Ok(ChainStart {
+        after_id: anchor.purged_up_to_id,
+        prev_hash: anchor.last_removed_hash,
+        rows_removed: u64::try_from(anchor.rows_removed).unwrap_or(0),
+    }))
+}
+
+/// The hash a row appended to an empty log follows: the last removed row's, once retention has
+/// removed every row, else the genesis hash. (Read without the key: appending trusts the
+/// anchor, verifying checks it.)
+async fn chain_start_hash(db: &impl ConnectionTrait) -> Result<String, DbErr> {
+    Ok(consent_log_purge_anchor::Entity::find_by_id(ANCHOR_ID)
+        .one(db)
+        .await?
+        .map_or_else(|| GENESIS_HASH.to_owned(), |anchor| anchor.last_removed_hash))
+}
+
+/// Removes the oldest rows of the log, up to and including `up_to_id`, in transactions of at
+/// most `batch` rows, each of which first moves the signed anchor past the rows it removes (the
+/// delete trigger lets through only rows the anchor covers). The staff page's checkpoint is
+/// kept consistent: its row count drops by the rows removed, or it starts again from the
+/// anchor when the rows it pointed at are gone. Returns the rows removed.
+pub async fn purge_through(
+    db: &DatabaseConnection,
+    log: &ConsentLog,
+    anchor_key: &[u8],
+    up_to_id: i32,
+    batch: u64,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    use sea_orm::TransactionTrait;
+    let mut removed = 0u64;
+    loop {
+        // Each batch waits for appends in flight, and they for it: a batch is short.
+        let removed_now = log
+            .between_appends(async {
+                let txn = db.begin().await?;
+                let start = consent_log_purge_anchor::Entity::find_by_id(ANCHOR_ID).one(&txn).await?;
+                let (after_id, rows_before) = start.as_ref().map_or((0, 0), |a| (a.purged_up_to_id, a.rows_removed));
+                let rows: Vec<(i32, String)> = consent_log::Entity::find()
+                    .select_only()
+                    .column(consent_log::Column::Id)
+                    .column(consent_log::Column::RowHash)
+                    .filter(consent_log::Column::Id.gt(after_id))
+                    .filter(consent_log::Column::Id.lte(up_to_id))
+                    .order_by_asc(consent_log::Column::Id)
+                    .limit(batch)
+                    .into_tuple()
+                    .all(&txn)
+                    .await?;
+                let Some((last_id, last_hash)) = rows.last().cloned() else { return Ok::<u64, DbErr>(0) };
+                let count = rows.len() as u64;
+                let rows_removed = rows_before + count as i64;
+                let signature = anchor_signature(anchor_key, last_id, &last_hash, rows_removed);
+                let anchor = consent_log_purge_anchor::ActiveModel {
+                    id: Set(ANCHOR_ID),
+                    purged_up_to_id: Set(last_id),
+                    last_removed_hash: Set(last_hash),
+                    rows_removed: Set(rows_removed),
+                    purged_at: Set(now),
+                    signature: Set(signature),
+                };
+                if start.is_some() {
+                    consent_log_purge_anchor::Entity::update(anchor).exec(&txn).await?;
+                } else {
+                    consent_log_purge_anchor::Entity::insert(anchor).exec(&txn).await?;
+                }
+                consent_log::Entity::delete_many().filter(consent_log::Column::Id.lte(last_id)).exec(&txn).await?;
+                super::consent_audit::after_purge(&txn, last_id, count).await?;
+                txn.commit().await?;
+                Ok(count)
+            })
+            .await?;
+        removed += removed_now;
+        if removed_now < batch {
+            return Ok(removed);
+        }
+    }
 }
 
 /// What walking part of the chain found.

@@ -22,6 +22,8 @@ pub struct StoreKeys {
     pub marketing_links: SecretBytes,
     /// Seals staff members' authenticator (TOTP) secrets in the database.
     pub second_factor: SecretBytes,
+    /// Signs where the consent log begins once retention has removed its oldest rows.
+    pub consent_log_anchor: SecretBytes,
     /// The secret itself, only to keep order links mailed before these keys existed working
     /// for as long as their orders are kept.
     pub legacy_order_links: SecretBytes,
@@ -43,6 +45,7 @@ impl StoreKeys {
             order_links: key("order links v1"),
             marketing_links: key("marketing links v1"),
             second_factor: key("second factor secrets v1"),
+            consent_log_anchor: key("consent log anchor v1"),
             legacy_order_links: SecretBytes::new(secret),
         }
     }
@@ -57,8 +60,15 @@ mod tests {
     fn s10_each_purpose_gets_its_own_key() {
         let secret = b"0123456789abcdef0123456789abcdef";
         let keys = StoreKeys::derive(secret);
-        let all =
-            [&*keys.link_tokens, &*keys.consent_cookie, &*keys.network, &*keys.order_links, &*keys.second_factor, &*keys.marketing_links];
+        let all = [
+            &*keys.link_tokens,
+            &*keys.consent_cookie,
+            &*keys.network,
+            &*keys.order_links,
+            &*keys.second_factor,
+            &*keys.marketing_links,
+            &*keys.consent_log_anchor,
+        ];
         for (i, a) in all.iter().enumerate() {
             assert_eq!(a.len(), 32);
             assert_ne!(*a, &secret[..]);

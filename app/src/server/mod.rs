@@ -15,6 +15,7 @@ pub mod housekeeping;
 pub mod keys;
 pub mod mail;
 pub mod marketing;
+pub mod privacy;
 pub mod request;
 pub mod shop;
 pub mod state;

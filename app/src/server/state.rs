@@ -61,6 +61,8 @@ pub struct StoreState {
     pub payments: Arc<dyn PaymentProvider>,
     /// The reverse proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`).
     pub trusted_proxies: super::request::TrustedProxies,
+    /// How long personal data is kept before the retention engine deletes it (`RETENTION_YEARS`).
+    pub retention: crate::domain::retention::RetentionPeriods,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -68,6 +68,7 @@ pub async fn register(state: &AppState, form: RegistrationForm, now: DateTime<Ut
         totp_secret: Set(None),
         totp_enabled_at: Set(None),
         totp_last_step: Set(None),
+        deleted_at: Set(None),
     }
     .insert(&txn)
     .await;

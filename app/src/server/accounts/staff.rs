@@ -120,6 +120,7 @@ pub async fn create_or_promote(
         totp_secret: Set(None),
         totp_enabled_at: Set(None),
         totp_last_step: Set(None),
+        deleted_at: Set(None),
     }
     .insert(&txn)
     .await?;

@@ -22,6 +22,9 @@ pub struct Model {
     pub totp_enabled_at: Option<ChronoDateTimeUtc>,
     /// The last time step a code was accepted for: a code is never accepted twice.
     pub totp_last_step: Option<i64>,
+    /// When the account was deleted (P34): what the law lets remain is anonymised at once, and
+    /// the row itself goes 7 years after this (P16, the retention engine). None: in use.
+    pub deleted_at: Option<ChronoDateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

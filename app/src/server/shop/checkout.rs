@@ -12,13 +12,14 @@ use crate::domain::catalog::LOW_STOCK_THRESHOLD;
 use crate::domain::checkout::CheckoutPage;
 use crate::domain::checkout::{AddressChoice, CheckoutForm, CheckoutRequest, OrderTotals};
 use crate::domain::forms::{FieldError, FormReply};
-use crate::domain::orders::{order_number, OrderDetail, OrderLineView, OrderStatus, OrderSummary, LEGAL_BASIS, RETENTION_YEARS};
+use crate::domain::orders::{order_number, OrderDetail, OrderLineView, OrderStatus, OrderSummary, LEGAL_BASIS};
+use crate::domain::retention::RetentionRule;
 use crate::errors::shop::ShopError;
 use crate::server::accounts::{self, addresses};
 use crate::server::entities::{account, customer_order, order_line, product};
 use crate::server::state::AppState;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use chrono::{DateTime, Datelike, Months, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use http::request::Parts;
 use rand::RngCore;
 use sea_orm::{prelude::*, sea_query::ExprTrait, ActiveValue::Set, ConnectionTrait, TransactionTrait};
@@ -264,7 +265,8 @@ async fn write_order(state: &AppState, owner: &BasketOwner, order: NewOrder<'_>,
     let json = |address: &PostalAddress| {
         serde_json::to_string(address).map_err(|e| DbErr::Custom(format!("an address could not be written: {e}")))
     };
-    let retain_until = now.checked_add_months(Months::new(12 * RETENTION_YEARS as u32)).unwrap_or(now);
+    // P17: the order is kept until the retention engine's orders rule removes it.
+    let retain_until = state.retention.kept_until(RetentionRule::Orders, now);
     let row = customer_order::ActiveModel {
         number: Set(number.clone()),
         checkout_key: Set(order.checkout_key.to_owned()),
