@@ -3,6 +3,8 @@
 //! (`server::privacy::retention`) runs these rules; the register of personal data
 //! (`domain::personal_data`) names the rule that ends each column's life.
 
+// The dates are the server's business: the browser build has no chrono.
+#[cfg(feature = "ssr")]
 use chrono::{DateTime, Months, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -118,7 +120,10 @@ impl RetentionPeriods {
     pub const fn years_for(self, _rule: RetentionRule) -> u32 {
         self.years
     }
+}
 
+#[cfg(feature = "ssr")]
+impl RetentionPeriods {
     /// Rows of `rule` whose date is at or before this moment are past their period at `now`.
     /// Counted in calendar months, so 7 years from 29 February ends on 28 February.
     pub fn cutoff(self, rule: RetentionRule, now: DateTime<Utc>) -> DateTime<Utc> {
@@ -157,6 +162,7 @@ impl RunTrigger {
 }
 
 /// What one rule found due, and removed unless the run was a dry run.
+#[cfg(feature = "ssr")]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleOutcome {
     pub rule: RetentionRule,
@@ -168,6 +174,7 @@ pub struct RuleOutcome {
     pub dependent_rows: u64,
 }
 
+#[cfg(feature = "ssr")]
 impl RuleOutcome {
     /// One line for the command's output.
     pub fn describe(&self, mode: RunMode, periods: RetentionPeriods) -> String {
@@ -191,11 +198,12 @@ impl RuleOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
 
     // P16, P17, P18: the default period is the policy's 7 years, counted in calendar years.
+    #[cfg(feature = "ssr")]
     #[test]
     fn p17_seven_years_by_default_in_calendar_years() {
+        use chrono::TimeZone;
         let periods = RetentionPeriods::default();
         let now = Utc.with_ymd_and_hms(2034, 3, 1, 12, 0, 0).unwrap();
         assert_eq!(periods.cutoff(RetentionRule::Orders, now), Utc.with_ymd_and_hms(2027, 3, 1, 12, 0, 0).unwrap());
